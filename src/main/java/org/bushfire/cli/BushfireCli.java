@@ -1,0 +1,40 @@
+package org.bushfire.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The job's entry point, locally ({@code bin/bushfire}) and on the cluster ({@code flink run bushfire.jar
+ * COMMAND ...}): one option parser, so local runs and EMR steps accept exactly the same options.
+ */
+@Command(name = "bushfire", mixinStandardHelpOptions = true, version = "bushfire 0.1.0",
+        description = "Real-time bushfire alerting for IoT sensor networks on Apache Flink.",
+        subcommands = {ReplayCommand.class})
+public final class BushfireCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command and returns its exit code (0 ok, 1 failure, 2 bad usage). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new BushfireCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("bushfire: " + e.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("bushfire: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+    }
+}

@@ -1,0 +1,116 @@
+package org.bushfire.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.bushfire.domain.ContractJson;
+import org.bushfire.domain.DeadLetter;
+import org.bushfire.domain.Reading;
+import org.bushfire.file.JsonLinesFileSink;
+import org.bushfire.file.JsonLinesReadingsSource;
+import org.bushfire.job.AlertingConfig;
+import org.bushfire.job.AlertingJob;
+import org.bushfire.job.AlertingSinks;
+import org.bushfire.job.JobMetrics;
+import org.bushfire.job.StreamSink;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs the alerting job over a readings file to completion and writes the alerts it raises. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Run the alerting job over a JSON Lines readings file to completion on a local Flink "
+                + "MiniCluster and write one alert per line.")
+public final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "READINGS.jsonl",
+            description = "Readings, one JSON object per line.")
+    Path input;
+
+    @Option(names = "--alerts-out", required = true, paramLabel = "ALERTS.jsonl",
+            description = "Where to write the alerts (replaced).")
+    Path alertsOut;
+
+    @Option(names = "--dead-letters-out", paramLabel = "FILE",
+            description = "Where to write malformed records with their reasons (replaced).")
+    Path deadLettersOut;
+
+    @Option(names = "--late-out", paramLabel = "FILE",
+            description = "Where to write late readings (replaced).")
+    Path lateOut;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2",
+            description = "Parallelism of the local run (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Mixin
+    AlertingOptions alerting;
+
+    @Override
+    public Integer call() throws Exception {
+        AlertingConfig config = alerting.toConfig();
+        if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+            throw new ParameterException(spec.commandLine(), "--input: no readable file at " + input);
+        }
+        if (parallelism < 1) {
+            throw new ParameterException(spec.commandLine(), "--parallelism must be at least 1 (was " + parallelism + ")");
+        }
+        truncate(alertsOut, "--alerts-out");
+        AlertingSinks sinks = AlertingSinks.alertsTo(
+                StreamSink.of(new JsonLinesFileSink<>(alertsOut, ContractJson::alert, true), "alerts file", 1));
+        if (deadLettersOut != null) {
+            truncate(deadLettersOut, "--dead-letters-out");
+            sinks.deadLettersTo(StreamSink.of(
+                    new JsonLinesFileSink<DeadLetter>(deadLettersOut, ContractJson::deadLetter, false),
+                    "dead letters file", 1));
+        }
+        if (lateOut != null) {
+            truncate(lateOut, "--late-out");
+            sinks.lateReadingsTo(StreamSink.of(new JsonLinesFileSink<Reading>(lateOut,
+                    r -> ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS), false), "late readings file", 1));
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        env.setParallelism(parallelism);
+        new AlertingJob(config, new JsonLinesReadingsSource(input), sinks).build(env);
+        JobExecutionResult result = env.execute("bushfire replay " + input.getFileName());
+
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Object> totals = result.getAllAccumulatorResults();
+        err.printf("replay: %s readings, %s malformed, %s late, %s onsets, %s chains, %s alerts -> %s%n",
+                total(totals, JobMetrics.READINGS), total(totals, JobMetrics.MALFORMED),
+                total(totals, JobMetrics.LATE), total(totals, JobMetrics.ONSETS),
+                total(totals, JobMetrics.CHAINS), total(totals, JobMetrics.ALERTS), alertsOut);
+        err.flush();
+        return 0;
+    }
+
+    private void truncate(Path file, String option) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new ParameterException(spec.commandLine(), option + ": no such directory " + parent);
+        }
+        try {
+            Files.write(file, new byte[0]);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + ": cannot write " + file + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Object total(Map<String, Object> totals, String name) {
+        Object value = totals.get(name);
+        return value == null ? 0L : value;
+    }
+}

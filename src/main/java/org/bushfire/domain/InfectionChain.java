@@ -1,0 +1,45 @@
+package org.bushfire.domain;
+
+import java.util.List;
+
+/**
+ * N distinct nodes of one network, each infected by the one before within the hop window: what the chain
+ * pattern finds. The last onset completes the chain; its fire root is the chain's fire.
+ */
+public class InfectionChain {
+    /** An array, not a List, so Flink serializes it as POJOs rather than through Kryo. */
+    public Onset[] onsets = new Onset[0];
+
+    public InfectionChain() {}
+
+    public InfectionChain(List<Onset> onsets) {
+        this.onsets = onsets.toArray(new Onset[0]);
+    }
+
+    public String network() {
+        return onsets[0].network();
+    }
+
+    public Onset last() {
+        return onsets[onsets.length - 1];
+    }
+
+    public long completedTimestamp() {
+        return last().timestamp();
+    }
+
+    /** Identifies the fire: network, root, and the root's onset (a node may burn again after state expiry). */
+    public String fireKey() {
+        Onset last = last();
+        return network() + '\u001f' + last.fireRoot + '\u001f' + last.fireRootOnsetTimestamp;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(network()).append(": ");
+        for (int i = 0; i < onsets.length; i++) {
+            sb.append(i == 0 ? "" : " → ").append(onsets[i].node());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,92 @@
+package org.bushfire.job;
+
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.bushfire.domain.Alert;
+import org.bushfire.domain.InfectionChain;
+import org.bushfire.domain.Onset;
+import org.bushfire.domain.Reading;
+import org.bushfire.domain.ReadingDecoder;
+import org.bushfire.domain.SensorRecord;
+
+/**
+ * The whole alerting graph, built once from a source and sinks; production, replay and tests all wire their
+ * own ends into this one method:
+ *
+ * <pre>
+ * readings ─ decode, per-split watermarks ─ split ─┬─ dead letters
+ *                                                  ├─ late readings ──────────┐
+ *                                                  └─ on-time readings ───────┴─ raw readings
+ *                                                       │ hot only
+ *                                                       ├ keyBy network/node ─ onset
+ *                                                       ├ keyBy network ─ fire tree order + root
+ *                                                       ├ keyBy network ─ CEP infection chain
+ *                                                       └ keyBy fire ─ one alert per fire ─ alerts
+ * </pre>
+ */
+public final class AlertingJob {
+    private final AlertingConfig config;
+    private final ReadingsSource source;
+    private final AlertingSinks sinks;
+
+    public AlertingJob(AlertingConfig config, ReadingsSource source, AlertingSinks sinks) {
+        this.config = config.validate();
+        this.source = source;
+        this.sinks = sinks;
+    }
+
+    public void build(StreamExecutionEnvironment env) {
+        ReadingDecoder decoder = new ReadingDecoder(config.maxClockSkew());
+        DataStream<SensorRecord> records = source.open(env, decoder, ReadingWatermarks.strategy(config));
+
+        SingleOutputStreamOperator<Reading> onTime =
+                records.process(new SplitReadings()).name("split readings").uid("split-readings");
+        DataStream<Reading> late = onTime.getSideOutput(SplitReadings.LATE_READINGS);
+        if (sinks.deadLetters != null) {
+            sinks.deadLetters.attach(onTime.getSideOutput(SplitReadings.DEAD_LETTERS));
+        }
+        if (sinks.lateReadings != null) {
+            sinks.lateReadings.attach(late);
+        }
+        if (sinks.rawReadings != null) {
+            sinks.rawReadings.attach(onTime.union(late));
+        }
+
+        DataStream<Onset> onsets = onTime
+                .filter(new Hot(config.threshold())).name("hot readings").uid("hot-readings")
+                .keyBy(new Keys.ByNode())
+                .process(new OnsetDetector(config.stateRetention())).name("onsets").uid("onsets");
+
+        DataStream<Onset> ordered = onsets
+                .keyBy(new Keys.ByNetwork())
+                .process(new FireTreeOrder(config.stateRetention())).name("fire tree order").uid("fire-tree-order");
+
+        DataStream<InfectionChain> chains = CEP
+                .pattern(ordered.keyBy(new Keys.ByNetwork()),
+                        InfectionChainPattern.create(config.chainLength(), config.hopWindow()))
+                .inEventTime()
+                .process(new InfectionChainPattern.ToChain()).name("infection chains").uid("infection-chains");
+
+        DataStream<Alert> alerts = chains
+                .keyBy(new Keys.ByFire())
+                .process(new OneAlertPerFire(config.stateRetention())).name("one alert per fire").uid("alerts");
+        sinks.alerts.attach(alerts);
+    }
+
+    /** A reading is hot when its temperature is at or above the threshold T. */
+    static final class Hot implements FilterFunction<Reading> {
+        private final double threshold;
+
+        Hot(double threshold) {
+            this.threshold = threshold;
+        }
+
+        @Override
+        public boolean filter(Reading r) {
+            return r.isHot(threshold);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.bushfire.job;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Attaches one output of the job (alerts, dead letters, …) to wherever it goes. */
+@FunctionalInterface
+public interface StreamSink<T> {
+    void attach(DataStream<T> stream);
+
+    static <T> StreamSink<T> of(Sink<T> sink, String name) {
+        return stream -> stream.sinkTo(sink).name(name).uid(name);
+    }
+
+    static <T> StreamSink<T> of(Sink<T> sink, String name, int parallelism) {
+        return stream -> stream.sinkTo(sink).name(name).uid(name).setParallelism(parallelism);
+    }
+}
