@@ -21,6 +21,13 @@ public final class BushfireCli implements Runnable {
     /** Runs a command and returns its exit code (0 ok, 1 failure, 2 bad usage). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new BushfireCli());
+        // A usage error names what to fix and where the reference is, without burying it under the full usage.
+        cli.setParameterExceptionHandler((e, args1) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("bushfire: " + e.getMessage());
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("bushfire: " + e.getMessage());

@@ -79,7 +79,7 @@ public final class JsonLinesReadingsSource implements ReadingsSource {
                     return null;
                 }
                 lineNumber++;
-                if (bytes.length == 0) {
+                if (isBlank(bytes)) {
                     continue; // blank lines separate nothing in JSON Lines; skip rather than dead-letter
                 }
                 return decoder.decode(bytes, "line " + lineNumber);
@@ -111,6 +111,15 @@ public final class JsonLinesReadingsSource implements ReadingsSource {
                     return trimCarriageReturn(line.toByteArray());
                 }
             }
+        }
+
+        private static boolean isBlank(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static byte[] trimCarriageReturn(byte[] bytes) {

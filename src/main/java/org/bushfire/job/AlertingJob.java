@@ -72,7 +72,7 @@ public final class AlertingJob {
 
         DataStream<Alert> alerts = chains
                 .keyBy(new Keys.ByFire())
-                .process(new OneAlertPerFire(config.stateRetention())).name("one alert per fire").uid("alerts");
+                .process(new OneAlertPerFire(config.stateRetention())).name("one alert per fire").uid("one-alert-per-fire");
         sinks.alerts.attach(alerts);
     }
 

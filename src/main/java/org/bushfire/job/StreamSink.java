@@ -8,11 +8,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public interface StreamSink<T> {
     void attach(DataStream<T> stream);
 
+    /** Sinks get uids in their own namespace, so a sink's name can never clash with an operator's uid. */
     static <T> StreamSink<T> of(Sink<T> sink, String name) {
-        return stream -> stream.sinkTo(sink).name(name).uid(name);
+        return stream -> stream.sinkTo(sink).name(name).uid("sink/" + name);
     }
 
     static <T> StreamSink<T> of(Sink<T> sink, String name, int parallelism) {
-        return stream -> stream.sinkTo(sink).name(name).uid(name).setParallelism(parallelism);
+        return stream -> stream.sinkTo(sink).name(name).uid("sink/" + name).setParallelism(parallelism);
     }
 }

@@ -1,0 +1,104 @@
+package org.bushfire.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.bushfire.domain.Onset;
+import org.bushfire.domain.Reading;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OnsetDetectorHarnessTest {
+    static final Duration RETENTION = Duration.ofHours(24);
+    static final long MINUTE = 60_000L;
+
+    KeyedOneInputStreamOperatorTestHarness<String, Reading, Onset> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new OnsetDetector(RETENTION), new Keys.ByNode(), Types.STRING);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    static Reading hot(String node, long t, String infectedBy) {
+        return new Reading("ridge-7", node, t, 60.0, infectedBy);
+    }
+
+    @Test
+    void theEarliestHotReadingIsTheOnsetEvenWhenItArrivesSecond() throws Exception {
+        harness.processElement(hot("4", 10 * MINUTE, "3"), 10 * MINUTE);
+        harness.processElement(hot("4", 9 * MINUTE, "2"), 9 * MINUTE);
+        assertThat(harness.extractOutputValues()).as("held until the watermark passes").isEmpty();
+
+        harness.processWatermark(10 * MINUTE);
+
+        List<Onset> onsets = harness.extractOutputValues();
+        assertThat(onsets).hasSize(1);
+        assertThat(onsets.get(0).timestamp()).isEqualTo(9 * MINUTE);
+        assertThat(onsets.get(0).infectedBy()).isEqualTo("2");
+    }
+
+    @Test
+    void laterHeatAddsNothingAndStateIsGoneAfterRetention() throws Exception {
+        harness.processElement(hot("4", MINUTE, "3"), MINUTE);
+        harness.processWatermark(MINUTE);
+        harness.processElement(hot("4", 2 * MINUTE, "7"), 2 * MINUTE);
+        harness.processWatermark(3 * MINUTE);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).as("the node is remembered as burning").isEqualTo(1);
+
+        harness.processWatermark(MINUTE + RETENTION.toMillis());
+
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aNodeMayBurnAgainAfterRetention() throws Exception {
+        harness.processElement(hot("4", MINUTE, null), MINUTE);
+        harness.processWatermark(MINUTE + RETENTION.toMillis());
+        long again = 2 * MINUTE + RETENTION.toMillis();
+        harness.processElement(hot("4", again, null), again);
+        harness.processWatermark(again);
+
+        assertThat(harness.extractOutputValues()).extracting(Onset::timestamp).containsExactly(MINUTE, again);
+    }
+
+    @Test
+    void readingsOfOneInstantGiveTheSameOnsetWhateverTheirOrder() throws Exception {
+        harness.processElement(hot("4", MINUTE, null), MINUTE);
+        harness.processElement(hot("4", MINUTE, "3"), MINUTE);
+        harness.processWatermark(MINUTE);
+
+        KeyedOneInputStreamOperatorTestHarness<String, Reading, Onset> other =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new OnsetDetector(RETENTION), new Keys.ByNode(), Types.STRING);
+        other.processElement(hot("4", MINUTE, "3"), MINUTE);
+        other.processElement(hot("4", MINUTE, null), MINUTE);
+        other.processWatermark(MINUTE);
+
+        assertThat(harness.extractOutputValues()).isEqualTo(other.extractOutputValues());
+        assertThat(harness.extractOutputValues().get(0).infectedBy()).isEqualTo("3");
+        other.close();
+    }
+
+    @Test
+    void nodesAreKeptApart() throws Exception {
+        harness.processElement(hot("4", 2 * MINUTE, "3"), 2 * MINUTE);
+        harness.processElement(hot("5", MINUTE, "4"), MINUTE);
+        harness.processWatermark(2 * MINUTE);
+
+        assertThat(harness.extractOutputValues()).extracting(Onset::node).containsExactlyInAnyOrder("4", "5");
+    }
+}
