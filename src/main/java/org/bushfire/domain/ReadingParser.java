@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import org.bushfire.domain.MalformedReading.Kind;
 
@@ -36,7 +37,8 @@ public final class ReadingParser {
 
     /**
      * ISO-8601 with a mandatory offset, in the three spellings sensors use: {@code +0000} (the AWS IoT rule
-     * format {@code yyyy-MM-dd'T'HH:mm:ss.SSSZ}), {@code Z} and {@code +00:00}.
+     * format {@code yyyy-MM-dd'T'HH:mm:ss.SSSZ}), {@code Z} and {@code +00:00}. Strict: a date that does not
+     * exist (2018-02-30) is refused, not moved to another day.
      */
     private static final DateTimeFormatter EVENT_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
@@ -54,7 +56,8 @@ public final class ReadingParser {
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
             .optionalStart().appendOffset("+HH", "Z").optionalEnd()
-            .toFormatter();
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private ReadingParser() {}
 
