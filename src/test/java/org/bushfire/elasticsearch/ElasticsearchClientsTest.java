@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.elasticsearch.client.Request;
@@ -26,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * --es-truststore and only then. (A secured real node is a later issue's test.)
  */
 class ElasticsearchClientsTest {
-    static final String STORE_PASSWORD = "changeit";
+    static final String STORE_PASSWORD = SelfSignedNode.STORE_PASSWORD;
 
     @TempDir
     static Path certificates;
@@ -34,35 +30,12 @@ class ElasticsearchClientsTest {
     static Path caPem;
     static SSLContext nodeTls;
 
-    /** A self-signed certificate for 127.0.0.1, made with the JDK's keytool, as a node's own would be. */
     @BeforeAll
     static void selfSignedNode() throws Exception {
-        nodeKeystore = certificates.resolve("node.p12");
-        caPem = certificates.resolve("ca.pem");
-        keytool("-genkeypair", "-alias", "node", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                "-keystore", nodeKeystore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "node", "-keystore", nodeKeystore.toString(),
-                "-storepass", STORE_PASSWORD, "-file", caPem.toString());
-
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(nodeKeystore)) {
-            keys.load(in, STORE_PASSWORD.toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, STORE_PASSWORD.toCharArray());
-        nodeTls = SSLContext.getInstance("TLS");
-        nodeTls.init(kmf.getKeyManagers(), null, null);
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("keytool %s: %s", args[0], output).isZero();
+        SelfSignedNode node = SelfSignedNode.create(certificates);
+        nodeKeystore = node.keystore;
+        caPem = node.caPem;
+        nodeTls = node.serverTls;
     }
 
     private static int get(ElasticsearchSettings settings) throws IOException {
