@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -78,19 +77,15 @@ class SnsAlertSinkIntegrationTest {
     static final String REFERENCE_ALERT_ID = Alert.idOf("default", "1", 1732147260000L);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The sink reads credentials through the AWS default chain; its first link is these system properties. */
-    static final Map<String, String> TEST_CREDENTIALS = Map.of("aws.accessKeyId", "test", "aws.secretAccessKey", "test");
-    static final Map<String, String> savedProperties = new HashMap<>();
+    @RegisterExtension
+    @Order(3)
+    static final TestCredentials CREDENTIALS = new TestCredentials();
 
     static SnsClient sns;
     static SqsClient sqs;
 
     @BeforeAll
     static void clients() {
-        TEST_CREDENTIALS.forEach((key, value) -> {
-            savedProperties.put(key, System.getProperty(key));
-            System.setProperty(key, value);
-        });
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         sns = SnsClient.builder().region(Region.of(REGION)).endpointOverride(ENDPOINT).credentialsProvider(credentials).build();
         sqs = SqsClient.builder().region(Region.of(REGION)).endpointOverride(ENDPOINT).credentialsProvider(credentials).build();
@@ -100,13 +95,6 @@ class SnsAlertSinkIntegrationTest {
     static void closeClients() {
         sns.close();
         sqs.close();
-        savedProperties.forEach((key, value) -> {
-            if (value == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, value);
-            }
-        });
     }
 
     // ------------------------------------------------------------------ delivery through the real job
