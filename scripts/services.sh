@@ -624,6 +624,11 @@ cmd_env() {
   printf 'export BUSHFIRE_KINESIS_ENDPOINT=%s\n' "$(service_url kinesis)"
   printf 'export BUSHFIRE_SNS_ENDPOINT=%s\n' "$(service_url sns)"
   printf 'export BUSHFIRE_ES_URL=%s\n' "$(service_url elasticsearch)"
+  # The stand-ins accept any credentials; the job reads them from the AWS default chain, as on EMR.
+  # Throwaway values, for these local stand-ins only; a shell that already has credentials keeps its own.
+  printf 'export AWS_REGION=%s\n' "${AWS_REGION:-us-east-1}"
+  printf 'export AWS_ACCESS_KEY_ID=%s\n' "${AWS_ACCESS_KEY_ID:-local}"
+  printf 'export AWS_SECRET_ACCESS_KEY=%s\n' "${AWS_SECRET_ACCESS_KEY:-local}"
 }
 
 # ---------------------------------------------------------------- main

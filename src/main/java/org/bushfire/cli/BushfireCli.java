@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bushfire", mixinStandardHelpOptions = true, version = "bushfire 0.1.0",
         description = "Real-time bushfire alerting for IoT sensor networks on Apache Flink.",
-        subcommands = {ReplayCommand.class})
+        subcommands = {ReplayCommand.class, RunCommand.class})
 public final class BushfireCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,7 +20,13 @@ public final class BushfireCli implements Runnable {
 
     /** Runs a command and returns its exit code (0 ok, 1 failure, 2 bad usage). */
     public static int execute(String... args) {
+        return execute(System.err, args);
+    }
+
+    /** The same, with messages to {@code err} (tests, embedding). */
+    public static int execute(java.io.PrintStream err, String... args) {
         CommandLine cli = new CommandLine(new BushfireCli());
+        cli.setErr(new java.io.PrintWriter(err, true));
         // A usage error names what to fix and where the reference is, without burying it under the full usage.
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine failed = e.getCommandLine();
@@ -29,7 +35,7 @@ public final class BushfireCli implements Runnable {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
+            if (e instanceof IllegalArgumentException || e instanceof org.bushfire.job.StartupCheckFailed) {
                 commandLine.getErr().println("bushfire: " + e.getMessage());
                 return 2;
             }

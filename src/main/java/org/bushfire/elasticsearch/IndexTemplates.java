@@ -1,5 +1,6 @@
 package org.bushfire.elasticsearch;
 
+import org.bushfire.job.StartupCheckFailed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -126,7 +127,7 @@ public final class IndexTemplates {
                     if (type == null) {
                         missingFields = true;
                     } else if (!type.equals(field.getValue())) {
-                        throw new IllegalStateException("Elasticsearch index '" + concrete.getKey() + "' maps field '"
+                        throw new StartupCheckFailed("Elasticsearch index '" + concrete.getKey() + "' maps field '"
                                 + field.getKey() + "' as " + type + ", not " + field.getValue() + " as the template says: "
                                 + "it was probably created before the template was installed. Delete or reindex it, "
                                 + "or choose another " + option);
@@ -153,16 +154,16 @@ public final class IndexTemplates {
             }
         }
 
-        private IllegalStateException unreachable(IOException e) {
+        private StartupCheckFailed unreachable(IOException e) {
             if (e instanceof SSLException) {
-                return new IllegalStateException("TLS handshake with Elasticsearch at " + settings.describeHosts()
+                return new StartupCheckFailed("TLS handshake with Elasticsearch at " + settings.describeHosts()
                         + " failed (--es-hosts, --es-ca-cert or --es-truststore): " + e.getMessage(), e);
             }
-            return new IllegalStateException("cannot reach Elasticsearch at " + settings.describeHosts()
+            return new StartupCheckFailed("cannot reach Elasticsearch at " + settings.describeHosts()
                     + " (--es-hosts): " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
 
-        private IllegalStateException refused(ResponseException e, String action, String option) {
+        private StartupCheckFailed refused(ResponseException e, String action, String option) {
             int status = e.getResponse().getStatusLine().getStatusCode();
             String reason = errorReason(e);
             String hint;
@@ -175,7 +176,7 @@ public final class IndexTemplates {
             } else {
                 hint = "check " + option;
             }
-            return new IllegalStateException("Elasticsearch at " + settings.describeHosts() + " refused to " + action
+            return new StartupCheckFailed("Elasticsearch at " + settings.describeHosts() + " refused to " + action
                     + " (HTTP " + status + ": " + reason + "); " + hint, e);
         }
     }

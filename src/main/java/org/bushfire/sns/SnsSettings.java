@@ -1,5 +1,6 @@
 package org.bushfire.sns;
 
+import org.bushfire.job.StartupCheckFailed;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.Objects;
@@ -160,7 +161,7 @@ public final class SnsSettings implements Serializable {
             try {
                 credentials.resolveCredentials();
             } catch (SdkClientException e) {
-                throw new IllegalStateException("no AWS credentials to publish alerts with: the AWS default credential "
+                throw new StartupCheckFailed("no AWS credentials to publish alerts with: the AWS default credential "
                         + "chain (environment, Java system properties, ~/.aws profile, container or instance role) "
                         + "found none (" + e.getMessage() + ")", e);
             }
@@ -178,15 +179,15 @@ public final class SnsSettings implements Serializable {
                 throw new IllegalArgumentException("SNS refused topic " + topicArn + " (--sns-topic-arn): "
                         + serviceMessage(e), e);
             } catch (SdkClientException e) {
-                throw new IllegalStateException("cannot reach SNS at " + where() + " (" + endpointOption() + "): "
+                throw new StartupCheckFailed("cannot reach SNS at " + where() + " (" + endpointOption() + "): "
                         + e.getMessage(), e);
             }
         }
         return this;
     }
 
-    private IllegalStateException notAllowed(SnsException e) {
-        return new IllegalStateException("the AWS credentials found are not allowed to use SNS topic " + topicArn
+    private StartupCheckFailed notAllowed(SnsException e) {
+        return new StartupCheckFailed("the AWS credentials found are not allowed to use SNS topic " + topicArn
                 + ": the job's role needs sns:GetTopicAttributes and sns:Publish on it (" + serviceMessage(e) + ")", e);
     }
 

@@ -1,0 +1,269 @@
+package org.bushfire.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.bushfire.domain.Alert;
+import org.bushfire.domain.ReadingParser;
+import org.bushfire.elasticsearch.ReadingDocuments;
+import org.bushfire.testing.LocalAws;
+import org.bushfire.testing.LocalServices;
+import org.bushfire.testing.LocalServices.Service;
+import org.bushfire.testing.Replay;
+import org.bushfire.testing.Scenario;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * {@code bushfire run} end to end on the real stand-ins: readings put into kinesis-local, the job on a
+ * MiniCluster, the alert received from an SQS queue subscribed to the SNS topic, and every reading found in
+ * Elasticsearch exactly once.
+ */
+class RunCommandIntegrationTest {
+    @RegisterExtension
+    static final LocalServices SERVICES = LocalServices.of(Service.KINESIS, Service.SNS, Service.ELASTICSEARCH);
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String ALERT_ID = Alert.idOf("default", "1", 1732147260000L);
+
+    static SnsClient sns;
+    static SqsClient sqs;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void clients() {
+        LocalAws.useThrowawayCredentials();
+        StaticCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local-test", "local-test"));
+        URI endpoint = Service.SNS.endpoint();
+        sns = SnsClient.builder().region(Region.of(LocalAws.REGION)).endpointOverride(endpoint)
+                .credentialsProvider(credentials).build();
+        sqs = SqsClient.builder().region(Region.of(LocalAws.REGION)).endpointOverride(endpoint)
+                .credentialsProvider(credentials).build();
+    }
+
+    @AfterAll
+    static void closeClients() {
+        sns.close();
+        sqs.close();
+    }
+
+    @ParameterizedTest(name = "--alert-delivery {0}")
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void theReferenceFireIsDeliveredThroughSnsAndEveryReadingIsIndexedOnce(
+            String delivery, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        String name = "run-" + UUID.randomUUID();
+        String topic = sns.createTopic(r -> r.name(name + ".fifo").attributes(Map.of("FifoTopic", "true"))).topicArn();
+        String queue = sqs.createQueue(r -> r.queueName(name + ".fifo")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn));
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("examples", "reference-11-nodes.jsonl")));
+        lines.add("{\"node\":\"garbage\"");                                   // malformed: dead-lettered
+        Scenario after = Scenario.create();
+        for (int node = 1; node <= 11; node++) {
+            after.cold(node, Duration.ofMinutes(5)).cold(node, Duration.ofMinutes(6));
+        }
+        lines.addAll(after.inEventTimeOrder().lines());
+        String late = "{\"node\":9,\"eventTimestamp\":" + Scenario.at(Duration.ofMinutes(2).plusSeconds(7))
+                + ",\"temperature\":22.5}";
+        lines.add(late);                                                     // four minutes behind: late
+        try (KinesisClient kinesis = LocalAws.kinesisClient(Service.KINESIS.endpoint())) {
+            LocalAws.createStream(kinesis, name, 1);
+            LocalAws.put(kinesis, name, lines);
+        }
+
+        Path deadLetters = dir.resolve("dead-letters.jsonl");
+        String readingsIndex = "readings-" + name;
+        String alertsIndex = "alerts-" + name;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> job = CompletableFuture.supplyAsync(() -> BushfireCli.execute(
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                "run", "--stream", name, "--region", LocalAws.REGION,
+                "--kinesis-endpoint", Service.KINESIS.endpoint().toString(), "--initial-position", "TRIM_HORIZON",
+                "--sns-topic-arn", topic, "--sns-endpoint", Service.SNS.endpoint().toString(),
+                "--alert-delivery", delivery,
+                "--es-hosts", Service.ELASTICSEARCH.endpoint().toString(),
+                "--es-readings-index", readingsIndex, "--es-alerts-index", alertsIndex,
+                "--idle-timeout", "20s", "--checkpoint-interval", "1s", "--parallelism", "2",
+                "--dead-letters-out", deadLetters.toString()));
+        try {
+            Message message = receiveOne(queue, Duration.ofSeconds(120));
+            JsonNode envelope = JSON.readTree(message.body());
+            assertThat(envelope.get("Subject").asText()).contains("default").contains("5 sensors");
+            assertThat(envelope.get("Message").asText()).contains("1 → 2 → 3 → 4 → 5");
+            assertThat(envelope.at("/MessageAttributes/alertId/Value").asText()).isEqualTo(ALERT_ID);
+            assertThat(envelope.at("/MessageAttributes/network/Value").asText()).isEqualTo("default");
+            assertThat(envelope.at("/MessageAttributes/chainLength/Value").asText()).isEqualTo("5");
+            assertThat(message.attributesAsStrings())
+                    .containsEntry("MessageGroupId", "default")
+                    .containsEntry("MessageDeduplicationId", ALERT_ID);
+
+            Set<String> expectedIds = new HashSet<>();
+            for (String line : lines) {
+                try {
+                    expectedIds.add(ReadingDocuments.id(ReadingParser.parse(line.getBytes(StandardCharsets.UTF_8))));
+                } catch (Exception malformed) {
+                    // the malformed line is not a document
+                }
+            }
+            assertThat(expectedIds).hasSize(lines.size() - 1);
+            List<String> indexed = waitForDocuments(readingsIndex, expectedIds.size(), Duration.ofSeconds(60));
+            assertThat(indexed).as("every reading, the late one too, exactly once").hasSize(expectedIds.size());
+            assertThat(new HashSet<>(indexed)).isEqualTo(expectedIds);
+            assertThat(waitForDocuments(alertsIndex, 1, Duration.ofSeconds(30))).containsExactly(ALERT_ID);
+
+            List<JsonNode> dead = Replay.read(deadLetters);
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).get("raw").asText()).isEqualTo("{\"node\":\"garbage\"");
+            assertThat(job).as("the job runs on").isNotDone();
+        } finally {
+            cancelAllJobs(cluster);
+        }
+        assertThat(job.get()).as("exit code after cancellation").isNotZero();
+        assertThat(sqs.receiveMessage(r -> r.queueUrl(queue).waitTimeSeconds(1)).messages())
+                .as("one alert per fire").isEmpty();
+    }
+
+    @Test
+    void aMissingStreamFailsFastNamingTheOption() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = BushfireCli.execute(new PrintStream(err, true, StandardCharsets.UTF_8),
+                "run", "--stream", "no-such-stream-" + UUID.randomUUID(), "--region", LocalAws.REGION,
+                "--kinesis-endpoint", Service.KINESIS.endpoint().toString(),
+                "--sns-topic-arn", sns.createTopic(r -> r.name("t-" + UUID.randomUUID())).topicArn(),
+                "--sns-endpoint", Service.SNS.endpoint().toString(),
+                "--es-hosts", Service.ELASTICSEARCH.endpoint().toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not exist").contains("--stream");
+    }
+
+    @Test
+    void anUnreachableSnsEndpointFailsFastNamingTheOption() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = BushfireCli.execute(new PrintStream(err, true, StandardCharsets.UTF_8),
+                "run", "--stream", "readings", "--region", LocalAws.REGION,
+                "--kinesis-endpoint", Service.KINESIS.endpoint().toString(),
+                "--sns-topic-arn", "arn:aws:sns:us-east-1:000000000000:alerts", "--sns-endpoint", "http://127.0.0.1:9",
+                "--es-hosts", Service.ELASTICSEARCH.endpoint().toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach SNS").contains("--sns-endpoint");
+    }
+
+    @Test
+    void anUnreachableElasticsearchFailsFastNamingTheOption() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String topic = sns.createTopic(r -> r.name("t-" + UUID.randomUUID())).topicArn();
+        int exit = BushfireCli.execute(new PrintStream(err, true, StandardCharsets.UTF_8),
+                "run", "--stream", "readings", "--region", LocalAws.REGION,
+                "--kinesis-endpoint", Service.KINESIS.endpoint().toString(),
+                "--sns-topic-arn", topic, "--sns-endpoint", Service.SNS.endpoint().toString(),
+                "--es-hosts", "http://127.0.0.1:9");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach Elasticsearch").contains("--es-hosts");
+    }
+
+    private static Message receiveOne(String queue, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(2)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (!messages.isEmpty()) {
+                assertThat(messages).hasSize(1);
+                sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(messages.get(0).receiptHandle()));
+                return messages.get(0);
+            }
+        }
+        throw new AssertionError("no alert reached the queue within " + timeout);
+    }
+
+    /** The ids in an index once it holds at least {@code expected} documents, and nothing more came after. */
+    private static List<String> waitForDocuments(String index, int expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> ids = searchIds(index);
+        while (ids.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            ids = searchIds(index);
+        }
+        Thread.sleep(1500);
+        return searchIds(index);
+    }
+
+    private static List<String> searchIds(String index) throws Exception {
+        String base = Service.ELASTICSEARCH.endpoint() + "/" + index;
+        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create(base + "/_search?size=1000&_source=false")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        List<String> ids = new ArrayList<>();
+        if (response.statusCode() == 200) {
+            JSON.readTree(response.body()).at("/hits/hits").forEach(hit -> ids.add(hit.get("_id").asText()));
+        }
+        return ids;
+    }
+
+    private static void cancelAllJobs(ClusterClient<?> client) throws Exception {
+        for (var job : client.listJobs().get()) {
+            if (!job.getJobState().isGloballyTerminalState()) {
+                client.cancel(job.getJobId()).get();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && client.listJobs().get().stream()
+                .anyMatch(j -> !j.getJobState().isGloballyTerminalState() && j.getJobState() != JobStatus.CANCELED)) {
+            Thread.sleep(200);
+        }
+    }
+}
