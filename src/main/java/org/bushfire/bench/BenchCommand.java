@@ -56,6 +56,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--latency-seconds", defaultValue = "0",
+            description = "Also measure alert latency in a real-time-paced run of this length (default: 0, skipped).")
+    int latencySeconds;
+
+    @Option(names = "--latency-out-of-orderness", defaultValue = "5s", converter = org.bushfire.cli.DurationConverter.class,
+            description = "B for the latency run (default: 5s).")
+    java.time.Duration latencyBound;
+
     @Override
     public Integer call() throws Exception {
         if (sensors < 1 || rounds < 1 || fires < 0 || parallelism < 1 || naiveMaxSeconds < 1) {
@@ -91,6 +99,15 @@ public final class BenchCommand implements Callable<Integer> {
                 naive.readingsPerSecond, naive.cut ? " (lower bound: cut after " + naiveMaxSeconds + " s, "
                         + naive.readings + " of " + readings + " readings)" : "", naive.matches);
 
+        java.util.List<Long> latencies = java.util.List.of();
+        if (latencySeconds > 0) {
+            latencies = LatencyRun.measure(config.withOutOfOrderness(latencyBound), parallelism,
+                    java.time.Duration.ofSeconds(latencySeconds));
+            out.printf(Locale.ROOT, "latency  (real-time paced, B = %d ms): %d alerts, p50 %d ms, p95 %d ms, max %d ms%n",
+                    latencyBound.toMillis(), latencies.size(), percentile(latencies, 50), percentile(latencies, 95),
+                    percentile(latencies, 100));
+        }
+
         BenchWorkload.current = null;
         System.gc();
         Runtime runtime = Runtime.getRuntime();
@@ -112,6 +129,13 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("naive_alerts", naive.matches);
         result.put("heap_mb_after", heapMb);
         result.put("cores", runtime.availableProcessors());
+        if (latencySeconds > 0) {
+            result.put("latency_bound_ms", latencyBound.toMillis());
+            result.put("latency_alerts", latencies.size());
+            result.put("latency_p50_ms", percentile(latencies, 50));
+            result.put("latency_p95_ms", percentile(latencies, 95));
+            result.put("latency_max_ms", percentile(latencies, 100));
+        }
         out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
         out.flush();
         return 0;
@@ -164,6 +188,15 @@ public final class BenchCommand implements Callable<Integer> {
         naive.matches = NaiveChain.MATCHES.get();
         naive.readingsPerSecond = perSecond(naive.readings, elapsedMillis);
         return naive;
+    }
+
+    /** The p-th percentile of sorted values (nearest rank); -1 when there are none. */
+    static long percentile(java.util.List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
     private static double perSecond(long count, long millis) {
