@@ -56,6 +56,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--elasticsearch", paramLabel = "URL",
+            description = "Also compare our readings sink with a plain _bulk loader on this node, e.g. $BUSHFIRE_ES_URL.")
+    String elasticsearch;
+
     @Option(names = "--latency-seconds", defaultValue = "0",
             description = "Also measure alert latency in a real-time-paced run of this length (default: 0, skipped).")
     int latencySeconds;
@@ -99,6 +103,13 @@ public final class BenchCommand implements Callable<Integer> {
                 naive.readingsPerSecond, naive.cut ? " (lower bound: cut after " + naiveMaxSeconds + " s, "
                         + naive.readings + " of " + readings + " readings)" : "", naive.matches);
 
+        double[] es = null;
+        if (elasticsearch != null) {
+            es = ElasticsearchRun.measure(elasticsearch, decoder, config.threshold(), parallelism, 1000);
+            out.printf(Locale.ROOT, "elasticsearch: our sink %,.0f docs/s, plain _bulk loader %,.0f docs/s (%.2f)%n",
+                    es[0], es[1], es[0] / es[1]);
+        }
+
         java.util.List<Long> latencies = java.util.List.of();
         if (latencySeconds > 0) {
             latencies = LatencyRun.measure(config.withOutOfOrderness(latencyBound), parallelism,
@@ -129,6 +140,10 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("naive_alerts", naive.matches);
         result.put("heap_mb_after", heapMb);
         result.put("cores", runtime.availableProcessors());
+        if (es != null) {
+            result.put("es_sink_docs_per_s", Math.round(es[0]));
+            result.put("es_plain_bulk_docs_per_s", Math.round(es[1]));
+        }
         if (latencySeconds > 0) {
             result.put("latency_bound_ms", latencyBound.toMillis());
             result.put("latency_alerts", latencies.size());
