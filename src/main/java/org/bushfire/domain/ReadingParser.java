@@ -215,8 +215,9 @@ public final class ReadingParser {
             throw new MalformedReading(Kind.BAD_TIME,
                     "eventTimestamp " + p.getText() + " is not a whole number of epoch milliseconds");
         }
-        if (millis < 0) {
-            throw new MalformedReading(Kind.BAD_TIME, "eventTimestamp " + millis + " is before 1970");
+        if (millis <= 0) {
+            throw new MalformedReading(Kind.BAD_TIME, "eventTimestamp " + millis + " is not after 1970 "
+                    + "(a sensor without a clock, not a time)");
         }
         return millis;
     }
@@ -224,8 +225,9 @@ public final class ReadingParser {
     static long parseEventTime(String text) throws MalformedReading {
         try {
             long millis = OffsetDateTime.parse(text, EVENT_TIME).toInstant().toEpochMilli();
-            if (millis < 0) {
-                throw new MalformedReading(Kind.BAD_TIME, "eventTime " + text + " is before 1970");
+            if (millis <= 0) {
+                throw new MalformedReading(Kind.BAD_TIME, "eventTime " + text + " is not after 1970 "
+                        + "(a sensor without a clock, not a time)");
             }
             return millis;
         } catch (DateTimeParseException | ArithmeticException e) {
