@@ -16,8 +16,8 @@ import org.bushfire.domain.ContractJson;
 import org.bushfire.domain.ReadingParser;
 import org.bushfire.testing.Replay;
 import org.bushfire.testing.Scenario;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.bushfire.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertingJobIntegrationTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestCluster.twoSlots();
 
     static final Path REFERENCE = Path.of("examples", "reference-11-nodes.jsonl");
 

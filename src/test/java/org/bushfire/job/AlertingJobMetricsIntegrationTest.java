@@ -6,7 +6,6 @@ import static org.bushfire.testing.Scenario.minutes;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bushfire.domain.ContractJson;
@@ -14,6 +13,7 @@ import org.bushfire.file.JsonLinesFileSink;
 import org.bushfire.file.JsonLinesReadingsSource;
 import org.bushfire.testing.Replay;
 import org.bushfire.testing.Scenario;
+import org.bushfire.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,11 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The job's counters, read back as the accumulators registered beside each metric. */
 class AlertingJobMetricsIntegrationTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestCluster.twoSlots();
 
     @TempDir
     Path dir;

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bushfire.domain.ContractJson;
@@ -29,6 +28,7 @@ import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.Replay;
 import org.bushfire.testing.Scenario;
 import org.junit.jupiter.api.BeforeAll;
+import org.bushfire.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,11 +40,7 @@ class KinesisReadingsSourceIntegrationTest {
     static final LocalServices SERVICES = LocalServices.of(LocalServices.Service.KINESIS);
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestCluster.twoSlots();
 
     @TempDir
     Path dir;

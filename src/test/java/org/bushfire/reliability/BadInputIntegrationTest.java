@@ -13,9 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bushfire.testing.Replay;
+import org.bushfire.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadInputIntegrationTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER = TestCluster.twoSlots();
 
     static final Path CORPUS = Path.of("src", "test", "resources", "bad-readings", "corpus.jsonl");
     static final Path EXPECTED = Path.of("src", "test", "resources", "bad-readings", "expected.tsv");
