@@ -21,7 +21,7 @@ import org.bushfire.domain.SensorRecord;
  *                                                  ├─ late readings ──────────┐
  *                                                  └─ on-time readings ───────┴─ raw readings
  *                                                       │ hot only
- *                                                       ├ keyBy network/node ─ onset
+ *                                                       ├ keyBy network/node ─ onset (source idleness ends)
  *                                                       ├ keyBy network ─ fire tree order + root
  *                                                       ├ keyBy network ─ CEP infection chain
  *                                                       └ keyBy fire ─ one alert per fire ─ alerts
@@ -55,10 +55,14 @@ public final class AlertingJob {
             sinks.rawReadings.attach(onTime.union(late));
         }
 
-        DataStream<Onset> onsets = onTime
+        SingleOutputStreamOperator<Onset> detected = onTime
                 .filter(new Hot(config.threshold())).name("hot readings").uid("hot-readings")
                 .keyBy(new Keys.ByNode())
                 .process(new OnsetDetector(config.stateRetention())).name("onsets").uid("onsets");
+        // Source idleness has done its work here, where every source subtask's watermark meets; carried further
+        // it lets the next operator's watermark pass onsets still on their way (see NeverIdle).
+        DataStream<Onset> onsets = detected
+                .transform("onsets never idle", detected.getType(), new NeverIdle<>()).uid("onsets-never-idle");
 
         DataStream<Onset> ordered = onsets
                 .keyBy(new Keys.ByNetwork())
