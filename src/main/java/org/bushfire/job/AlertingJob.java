@@ -48,9 +48,6 @@ public final class AlertingJob {
         if (sinks.deadLetters != null) {
             sinks.deadLetters.attach(onTime.getSideOutput(SplitReadings.DEAD_LETTERS));
         }
-        if (sinks.lateReadings != null) {
-            sinks.lateReadings.attach(late);
-        }
         if (sinks.rawReadings != null) {
             sinks.rawReadings.attach(onTime.union(late));
         }
@@ -59,6 +56,10 @@ public final class AlertingJob {
                 .filter(new Hot(config.threshold())).name("hot readings").uid("hot-readings")
                 .keyBy(new Keys.ByNode())
                 .process(new OnsetDetector(config.stateRetention())).name("onsets").uid("onsets");
+        if (sinks.lateReadings != null) {
+            // Late at the source, or late where all sources meet (already among the raw readings above).
+            sinks.lateReadings.attach(late.union(detected.getSideOutput(SplitReadings.LATE_READINGS)));
+        }
         // Source idleness has done its work here, where every source subtask's watermark meets; carried further
         // it lets the next operator's watermark pass onsets still on their way (see NeverIdle).
         DataStream<Onset> onsets = detected

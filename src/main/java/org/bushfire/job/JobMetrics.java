@@ -13,6 +13,8 @@ public final class JobMetrics {
     public static final String READINGS = "readings";
     public static final String MALFORMED = "readingsMalformed";
     public static final String LATE = "readingsLate";
+    /** Hot readings on time at their source but behind the watermark where all sources meet (the onsets). */
+    public static final String LATE_HOT = "readingsLateAtOnsets";
     public static final String ONSETS = "onsets";
     public static final String CHAINS = "chains";
     public static final String ALERTS = "alerts";

@@ -16,6 +16,10 @@ import org.bushfire.domain.Reading;
  * until the watermark passes them, so one that arrives out of order (within B) but is earlier still wins.
  * After the onset the node is remembered for the state retention, then forgotten (it may burn again).
  * Only hot readings reach this operator, so a cold sensor keeps no state here.
+ *
+ * <p>This is where every source subtask's watermark meets. A hot reading on time for its own source subtask
+ * can still be behind this combined watermark (a source that was idle and comes back behind the others): it
+ * is late by the contract's rule, so it goes to the late readings and is counted, not silently lost.
  */
 public final class OnsetDetector extends KeyedProcessFunction<String, Reading, Onset> {
     private final long retentionMillis;
@@ -23,6 +27,7 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
     private transient ValueState<Reading> candidate;
     private transient ValueState<Long> onsetTimestamp;
     private transient Counter onsets;
+    private transient Counter late;
 
     public OnsetDetector(Duration retention) {
         this.retentionMillis = retention.toMillis();
@@ -33,10 +38,16 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
         candidate = getRuntimeContext().getState(new ValueStateDescriptor<>("candidate", Types.POJO(Reading.class)));
         onsetTimestamp = getRuntimeContext().getState(new ValueStateDescriptor<>("onset", Types.LONG));
         onsets = JobMetrics.counter(getRuntimeContext(), JobMetrics.ONSETS);
+        late = JobMetrics.counter(getRuntimeContext(), JobMetrics.LATE_HOT);
     }
 
     @Override
     public void processElement(Reading hot, Context ctx, Collector<Onset> out) throws Exception {
+        if (hot.eventTimestamp <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            ctx.output(SplitReadings.LATE_READINGS, hot);
+            return;
+        }
         if (onsetTimestamp.value() != null) {
             return; // already burning: later heat adds nothing to chains
         }

@@ -94,6 +94,19 @@ class OnsetDetectorHarnessTest {
     }
 
     @Test
+    void aHotReadingBehindTheWatermarkIsLateNotAnOnset() throws Exception {
+        harness.processWatermark(10 * MINUTE);
+        harness.processElement(hot("4", 9 * MINUTE, "3"), 9 * MINUTE);
+        harness.processWatermark(11 * MINUTE);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.getSideOutput(SplitReadings.LATE_READINGS)).extracting(r -> r.getValue().node)
+                .containsExactly("4");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void nodesAreKeptApart() throws Exception {
         harness.processElement(hot("4", 2 * MINUTE, "3"), 2 * MINUTE);
         harness.processElement(hot("5", MINUTE, "4"), MINUTE);
