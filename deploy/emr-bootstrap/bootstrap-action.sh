@@ -2,8 +2,10 @@
 # EMR bootstrap action for the bushfire alerting job: runs on every node while it is provisioned (before
 # EMR installs Flink), and again on the primary node as a step when submit/upgrade bring another jar.
 # Fetches the job jar from S3 (checked against its SHA-256), installs job-control.sh, and, when asked,
-# fetches the Elasticsearch credentials file from Secrets Manager. Idempotent: what is already in place
-# and intact is left alone. Logs every action to stdout (EMR keeps it under the log URI) and to a file.
+# fetches the Elasticsearch credentials file from Secrets Manager. Idempotent: a jar already in place and
+# intact is left alone; job-control.sh and the credentials file are fetched again each run (a newer script,
+# a rotated secret), through a temporary name. Logs every action to stdout (EMR keeps it under the log URI)
+# and to a file.
 # Self-contained on purpose: EMR copies this one file to each node.
 set -euo pipefail
 
@@ -16,7 +18,7 @@ Installs the bushfire alerting job on this node, under $BUSHFIRE_NODE_HOME (defa
   bin/                 job-control.sh (from --scripts) and a copy of this script
   conf/es-credentials  with --es-credentials-secret: the secret's SecretString, mode 0600
   log/bootstrap.log    what each run did
-Running it again changes nothing that is already in place and intact.
+Running it again keeps an intact jar and refreshes job-control.sh and the credentials file.
 
 Options:
   --jar URI                   the job jar in S3

@@ -18,7 +18,7 @@ Commands:
       `stop` on this node recorded.
   stop [--app-name NAME] --savepoint-dir URI
       Stops the running job with a savepoint under URI (`flink stop`), records the savepoint's path for
-      --from-last-savepoint, and prints it.
+      --from-last-savepoint, prints it, and waits for the YARN application to end.
   status [--app-name NAME]
       The YARN application and the Flink jobs in it.
   last-savepoint
@@ -30,6 +30,7 @@ Options:
   -h, --help        this text
 
 Environment: BUSHFIRE_NODE_HOME (default /home/hadoop/bushfire) holds state/last-savepoint;
+BUSHFIRE_STOP_WAIT_SECONDS (default 120): how long stop waits for the YARN application to end;
 FLINK (default: flink on the PATH) and YARN (default: yarn) name the two command-line tools.
 EOF
 }
@@ -39,6 +40,7 @@ FLINK="${FLINK:-flink}"
 YARN="${YARN:-yarn}"
 APP_NAME=bushfire-alerting
 DRY_RUN=false
+STOP_WAIT_SECONDS="${BUSHFIRE_STOP_WAIT_SECONDS:-120}"
 
 say() { printf '%s\n' "$*"; }
 die() {
@@ -158,6 +160,16 @@ stop() {
   mkdir -p "$NODE_HOME/state"
   printf '%s\n' "$path" >"$NODE_HOME/state/last-savepoint"
   say "savepoint: $path"
+  # The application master ends shortly after its only job has stopped; a start right after (upgrade)
+  # must not find it still RUNNING.
+  local waited=0
+  while [[ -n "$(application_id)" ]] && ((waited < STOP_WAIT_SECONDS)); do
+    sleep 2
+    waited=$((waited + 2))
+  done
+  if [[ -n "$(application_id)" ]]; then
+    say "warning: YARN application $app still listed $STOP_WAIT_SECONDS s after the stop; a start now would be refused"
+  fi
 }
 
 status() {

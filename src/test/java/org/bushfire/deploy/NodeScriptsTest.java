@@ -136,9 +136,10 @@ class NodeScriptsTest {
     }
 
     @Test
-    void stopTakesASavepointAndTheNextStartResumesFromIt() {
-        Map<String, String> running = Map.of("FAKE_YARN_APPS", "application_1_0001\tsomething-else\n" + APP + "\tbushfire-alerting");
-        Result stop = jobControl(running, "stop", "--savepoint-dir", "s3://example-bushfire-state/bushfire/savepoints");
+    void stopTakesASavepointAndTheNextStartResumesFromIt() throws Exception {
+        Path apps = Files.writeString(temp.resolve("yarn-apps"), "application_1_0001\tsomething-else\n" + APP + "\tbushfire-alerting\n");
+        Result stop = jobControl(Map.of("FAKE_YARN_APPS_FILE", apps.toString()),
+                "stop", "--savepoint-dir", "s3://example-bushfire-state/bushfire/savepoints");
 
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(scripts.recordedToolCalls()).contains("flink stop --savepointPath s3://example-bushfire-state/bushfire/savepoints"
@@ -146,12 +147,21 @@ class NodeScriptsTest {
         String savepoint = "s3://example-bushfire-state/bushfire/savepoints/savepoint-8d3f2c-0123456789ab";
         assertThat(stop.stdout()).contains("savepoint: " + savepoint);
         assertThat(home.resolve("state/last-savepoint")).hasContent(savepoint);
+        assertThat(stop.stdout()).doesNotContain("warning");
 
         Path jar = scripts.jar("y.jar", "jar");
         Result start = jobControl(Map.of(), "start", "--jar", jar.toString(), "--from-last-savepoint", "--", "run");
         assertThat(start.exitCode()).as(start.toString()).isZero();
         assertThat(scripts.recordedToolCalls()).last().isEqualTo("flink run-application -t yarn-application"
                 + " -Dyarn.application.name=bushfire-alerting --fromSavepoint " + savepoint + " " + jar + " run");
+    }
+
+    @Test
+    void stopWarnsWhenTheApplicationOutlivesItsJob() {
+        Result stop = jobControl(Map.of("FAKE_YARN_APPS", APP + "\tbushfire-alerting", "BUSHFIRE_STOP_WAIT_SECONDS", "2"),
+                "stop", "--savepoint-dir", "s3://b/savepoints");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        assertThat(stop.stdout()).contains("warning: YARN application " + APP + " still listed 2 s after the stop");
     }
 
     @Test

@@ -15,5 +15,6 @@ case "${1:-}" in
   stop)
     echo "Suspending job \"8d3f2c1b0a9e8d7c6b5a4f3e2d1c0b9a\" with a CANONICAL savepoint."
     echo "Savepoint completed. Path: s3://example-bushfire-state/bushfire/savepoints/savepoint-8d3f2c-0123456789ab"
+    if [[ -n "${FAKE_YARN_APPS_FILE:-}" ]]; then : >"$FAKE_YARN_APPS_FILE"; fi
     ;;
 esac
