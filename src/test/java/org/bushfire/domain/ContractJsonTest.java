@@ -45,7 +45,7 @@ class ContractJsonTest {
                 reading("ridge-7", "12", true, 1_732_150_000_123L, 51.5, "11", true, -33.71, 150.31),
                 reading("ridge-7", "12", false, 1_732_150_000_123L, 51.5, "11", false, -33.71, 150.31),
                 reading("gully", "sensor-é", false, 1_536_240_215_713L, -12.25, "4", true, 90.0, -180.0),
-                reading("7", "1", true, 0L, -100.0, "sensor-b", false, null, null),
+                reading("7", "1", true, 1L, -100.0, "sensor-b", false, null, null),
                 reading("default", "9", true, 1_732_147_200_001L, 2000.0, "8", false, 0.0, 0.0),
             };
             for (Reading r : readings) {
