@@ -119,7 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
                     percentile(latencies, 100));
         }
 
+        int firesPlaced = workload.fires;
         BenchWorkload.current = null;
+        workload = null; // heap after: what the runs left behind, not the workload itself
         System.gc();
         Runtime runtime = Runtime.getRuntime();
         long heapMb = (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
@@ -130,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("sensors", sensors);
         result.put("rounds", rounds);
         result.put("readings", readings);
-        result.put("fires", workload.fires);
+        result.put("fires", firesPlaced);
         result.put("parallelism", parallelism);
         result.put("bare_readings_per_s", Math.round(bare));
         result.put("pipeline_readings_per_s", Math.round(pipeline));
