@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * The simulator's command line: {@code bin/bushfire simulate ...}, and the main class of
@@ -248,6 +250,26 @@ public final class SimulatorCli implements Callable<Integer> {
 
         @Option(names = "--output", paramLabel = "FILE", description = "--sink file: JSON Lines file (replaced).")
         Path output;
+
+        @Option(names = "--stream", paramLabel = "NAME|ARN", description = "--sink kinesis: the stream.")
+        String stream;
+
+        @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:AWS_REGION}",
+                description = "--sink kinesis: the stream's region (default: $AWS_REGION).")
+        String region;
+
+        @Option(names = "--endpoint", paramLabel = "URL",
+                description = "--sink kinesis: endpoint override for a local stand-in, e.g. http://127.0.0.1:4568.")
+        URI endpoint;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500",
+                description = "--sink kinesis: records per PutRecords request, at most 500 (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "8",
+                description = "--sink kinesis: attempts per request (throttling, 5xx) and per failed entry, with "
+                        + "backoff (default: ${DEFAULT-VALUE}).")
+        int maxAttempts;
     }
 
     public static void main(String[] args) {
@@ -292,8 +314,25 @@ public final class SimulatorCli implements Callable<Integer> {
             case "iot-rule" -> ContractJson.TimeFormat.IOT_RULE;
             default -> throw usage("--format must be simulator or iot-rule (was '" + what.format + "')");
         };
-        if (!List.of("file", "stdout").contains(sink.sink)) {
-            throw usage("--sink must be file or stdout (was '" + sink.sink + "')");
+        if (!List.of("file", "stdout", "kinesis").contains(sink.sink)) {
+            throw usage("--sink must be file, stdout or kinesis (was '" + sink.sink + "')");
+        }
+        if (sink.sink.equals("kinesis")) {
+            if (sink.stream == null || sink.stream.isBlank()) {
+                throw usage("--sink kinesis needs --stream NAME|ARN");
+            }
+            if (sink.region == null || sink.region.isBlank()) {
+                throw usage("--sink kinesis needs --region (or AWS_REGION)");
+            }
+            if (sink.endpoint != null && !List.of("http", "https").contains(String.valueOf(sink.endpoint.getScheme()))) {
+                throw usage("--endpoint must be an http(s) URL, e.g. http://127.0.0.1:4568 (was " + sink.endpoint + ")");
+            }
+            new KinesisSink.Retry(sink.maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5));
+            if (sink.batchSize < 1 || sink.batchSize > KinesisSink.MAX_RECORDS) {
+                throw usage("--batch-size must be between 1 and " + KinesisSink.MAX_RECORDS);
+            }
+        } else if (sink.stream != null || sink.endpoint != null) {
+            throw usage("--stream and --endpoint go with --sink kinesis");
         }
         if (sink.sink.equals("file") && sink.output == null) {
             throw usage("--sink file needs --output FILE");
@@ -357,7 +396,11 @@ public final class SimulatorCli implements Callable<Integer> {
         if (what.truth != null) {
             writable(what.truth, "--truth");
         }
-        try (ReadingSink readings = openSink()) {
+        KinesisClient kinesis = null;
+        if (sink.sink.equals("kinesis")) {
+            kinesis = KinesisClients.client(sink.region, sink.endpoint, sink.maxAttempts);
+        }
+        try (KinesisClient closeLater = kinesis; ReadingSink readings = openSink(kinesis)) {
             Simulation simulation = new Simulation(scenario, config, faultSettings, seed, fire.threshold, readings, err);
             SimulationStats stats = runUntilDoneOrInterrupted(simulation);
             ObjectNode summary = JSON.createObjectNode();
@@ -365,6 +408,10 @@ public final class SimulatorCli implements Callable<Integer> {
             summary.put("seed", seed);
             summary.put("sink", readings.describe());
             summary.setAll(stats.toJson(JSON));
+            if (readings instanceof KinesisSink k) {
+                summary.put("putRecordsRequests", k.requests());
+                summary.put("recordsResent", k.resentRecords());
+            }
             if (what.truth != null) {
                 ObjectNode extra = JSON.createObjectNode();
                 extra.put("sink", readings.describe());
@@ -409,7 +456,13 @@ public final class SimulatorCli implements Callable<Integer> {
         }
     }
 
-    private ReadingSink openSink() throws IOException {
+    private ReadingSink openSink(KinesisClient kinesis) throws IOException, InterruptedException {
+        if (kinesis != null) {
+            KinesisClients.awaitWritable(kinesis, sink.stream, sink.region, sink.endpoint, Duration.ofSeconds(60));
+            return new KinesisSink(kinesis::putRecords, sink.stream, sink.batchSize,
+                    new KinesisSink.Retry(sink.maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)),
+                    d -> Thread.sleep(d.toMillis()));
+        }
         if (sink.sink.equals("file")) {
             writable(sink.output, "--output");
             return JsonLinesSink.file(sink.output);
