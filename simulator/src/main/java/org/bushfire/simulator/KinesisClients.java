@@ -44,11 +44,18 @@ public final class KinesisClients {
     }
 
     /**
-     * Waits (up to {@code patience}) while the stream is being created or updated; fails with a message naming
-     * the option to fix when it does not exist, is being deleted, or cannot be reached.
+     * Waits (up to {@code patience}) while the stream is being created or updated; fails within seconds, with a
+     * message naming the option to fix, when it does not exist, is being deleted, or cannot be reached.
      */
-    public static void awaitWritable(KinesisClient kinesis, String stream, String region, URI endpoint,
-                                     Duration patience) throws InterruptedException {
+    public static void awaitWritable(String stream, String region, URI endpoint, Duration patience)
+            throws InterruptedException {
+        try (KinesisClient impatient = client(region, endpoint, 2)) {
+            awaitWritable(impatient, stream, region, endpoint, patience);
+        }
+    }
+
+    static void awaitWritable(KinesisClient kinesis, String stream, String region, URI endpoint, Duration patience)
+            throws InterruptedException {
         String where = " in region " + region + (endpoint == null ? "" : " at " + endpoint);
         DescribeStreamSummaryRequest request = stream.startsWith("arn:")
                 ? DescribeStreamSummaryRequest.builder().streamARN(stream).build()

@@ -458,7 +458,7 @@ public final class SimulatorCli implements Callable<Integer> {
 
     private ReadingSink openSink(KinesisClient kinesis) throws IOException, InterruptedException {
         if (kinesis != null) {
-            KinesisClients.awaitWritable(kinesis, sink.stream, sink.region, sink.endpoint, Duration.ofSeconds(60));
+            KinesisClients.awaitWritable(sink.stream, sink.region, sink.endpoint, Duration.ofSeconds(60));
             return new KinesisSink(kinesis::putRecords, sink.stream, sink.batchSize,
                     new KinesisSink.Retry(sink.maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)),
                     d -> Thread.sleep(d.toMillis()));
