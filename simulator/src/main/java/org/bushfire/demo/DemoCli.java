@@ -60,7 +60,7 @@ public final class DemoCli implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long the sensors report, once the job runs (default: until Ctrl-C). Give 3m or more "
+            description = "How long the sensors report, once the job runs (default: until Ctrl-C). Give 2m30s or more "
                     + "to see generated fires alert.")
     Duration duration;
 
