@@ -1,0 +1,148 @@
+package org.bushfire.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.bushfire.simulator.ExpectedAlertsAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/bushfire demo} as a newcomer runs it, as a process: once to the end of a short {@code --duration},
+ * once stopped like Ctrl-C (SIGTERM takes the same path) as soon as the first alert arrives. Each time the last
+ * line is {@code SUMMARY {json}}, the alerts came through SNS and are ones the truth files demand, every reading
+ * sent intact was indexed once, and every process the demo started is gone.
+ *
+ * <p>It runs with the classes this build compiled ({@code BUSHFIRE_CLASSPATH}), so {@code bin/bushfire} starts no
+ * Maven of its own inside {@code mvn verify}. Services already running (another test's) are used and left alone;
+ * otherwise the demo starts them and must stop them again.
+ */
+class DemoIntegrationTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path HOME = Path.of("").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortDemoShowsTheReferenceAndGeneratedAlertsDeliveredThroughSns() throws Exception {
+        Map<String, Boolean> before = servicesRunning();
+        Path output = dir.resolve("demo.out");
+        Process demo = startDemo(output, "--duration", "150s");
+        assertThat(demo.waitFor(9, TimeUnit.MINUTES)).as("demo ends on its own").isTrue();
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertThat(demo.exitValue()).as("exit status; output:%n%s", String.join("\n", lines)).isZero();
+
+        JsonNode summary = summaryOf(lines);
+        assertThat(summary.get("stoppedBy").asText()).isEqualTo("duration");
+        assertThat(summary.get("referenceAlertDelivered").asBoolean()).as("the reference alert").isTrue();
+        assertThat(summary.get("generatedAlertsDelivered").asInt()).as("generated alerts").isGreaterThanOrEqualTo(1);
+        assertThat(lines).filteredOn(l -> l.startsWith("ALERT ")).hasSize(summary.get("alertsDelivered").asInt());
+        assertConsistent(summary);
+        assertCleanedUp(summary, before);
+    }
+
+    @Test
+    void ctrlCStopsEverythingAndStillSummarises() throws Exception {
+        Map<String, Boolean> before = servicesRunning();
+        Path output = dir.resolve("demo.out");
+        Process demo = startDemo(output);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        while (System.nanoTime() < deadline && demo.isAlive()
+                && Files.readAllLines(output, StandardCharsets.UTF_8).stream().noneMatch(l -> l.startsWith("ALERT "))) {
+            Thread.sleep(1000);
+        }
+        assertThat(demo.isAlive()).as("running until stopped").isTrue();
+        demo.destroy();  // SIGTERM to the demo's own pid: the same shutdown path as Ctrl-C's SIGINT
+        assertThat(demo.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+
+        JsonNode summary = summaryOf(lines);
+        assertThat(summary.get("stoppedBy").asText()).as("output:%n%s", String.join("\n", lines)).isEqualTo("interrupt");
+        assertThat(summary.has("error")).isFalse();
+        assertThat(summary.get("alertsDelivered").asInt()).isGreaterThanOrEqualTo(1);
+        assertConsistent(summary);
+        assertCleanedUp(summary, before);
+    }
+
+    private Process startDemo(Path output, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", HOME.resolve("bin/bushfire").toString(), "demo",
+                "--web-ui-port", "0"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(HOME.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().put("BUSHFIRE_CLASSPATH", testClasspath());
+        return builder.start();
+    }
+
+    /** What this test JVM runs with: the classes and dependencies this build just resolved. */
+    private static String testClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private static JsonNode summaryOf(List<String> lines) throws IOException {
+        List<String> printed = lines.stream().filter(l -> !l.isBlank()).toList();
+        assertThat(printed).as("output").isNotEmpty();
+        String last = printed.get(printed.size() - 1);
+        assertThat(last).as("the last line; output:%n%s", String.join("\n", lines)).startsWith("SUMMARY {");
+        return JSON.readTree(last.substring("SUMMARY ".length()));
+    }
+
+    /** Counts agree, and every alert delivered is one the truth files demand, with a chain they allow. */
+    private static void assertConsistent(JsonNode summary) throws IOException {
+        long sent = summary.get("readingsSent").asLong();
+        long malformed = summary.get("readingsMalformed").asLong();
+        long duplicated = summary.get("readingsDuplicated").asLong();
+        assertThat(sent).isPositive();
+        assertThat(summary.get("readingsIndexed").asLong()).as("every intact reading indexed once")
+                .isEqualTo(sent - malformed - duplicated)
+                .isEqualTo(summary.get("distinctReadings").asLong());
+        assertThat(summary.get("deadLetters").asLong()).as("dead letters").isEqualTo(malformed);
+        assertThat(summary.get("alertsDelivered").asInt()).isEqualTo(summary.get("alerts").size());
+
+        Path runDir = HOME.resolve(summary.get("runDir").asText());
+        List<JsonNode> truths = new ArrayList<>();
+        for (String name : List.of("truth-reference.json", "truth-generated.json")) {
+            if (Files.exists(runDir.resolve(name))) {
+                truths.add(JSON.readTree(runDir.resolve(name).toFile()));
+            }
+        }
+        for (JsonNode alert : summary.get("alerts")) {
+            String id = alert.get("alertId").asText();
+            List<List<String>> allowed = new ArrayList<>();
+            truths.forEach(t -> allowed.addAll(ExpectedAlertsAccess.chainsOf(t, id)));
+            List<String> chain = new ArrayList<>();
+            alert.get("chain").forEach(n -> chain.add(n.asText()));
+            assertThat(allowed).as("alert %s is a fire of the truth files", alert).isNotEmpty().contains(chain);
+        }
+    }
+
+    private static void assertCleanedUp(JsonNode summary, Map<String, Boolean> before) throws Exception {
+        long jobPid = summary.get("jobPid").asLong();
+        assertThat(ProcessHandle.of(jobPid).map(ProcessHandle::isAlive).orElse(false)).as("job pid %s", jobPid).isFalse();
+        assertThat(servicesRunning()).as("services as they were before the demo").isEqualTo(before);
+    }
+
+    private static Map<String, Boolean> servicesRunning() throws Exception {
+        Map<String, Boolean> running = new LinkedHashMap<>();
+        for (String service : List.of("kinesis", "sns", "elasticsearch")) {
+            Process status = new ProcessBuilder("bash", HOME.resolve("scripts/services.sh").toString(), "status", service)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(status.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            running.put(service, status.exitValue() == 0);
+        }
+        return running;
+    }
+}
