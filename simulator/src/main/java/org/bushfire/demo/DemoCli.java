@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.bushfire.cli.DurationConverter;
 import org.bushfire.elasticsearch.ElasticsearchSettings;
 import org.bushfire.elasticsearch.IndexTemplates;
+import org.bushfire.heatmap.HeatMapServer;
 import org.bushfire.simulator.KinesisClients;
 import org.bushfire.simulator.KinesisSink;
 import picocli.CommandLine;
@@ -259,12 +260,17 @@ public final class DemoCli implements Callable<Integer> {
             receiver.join(5000);
         });
 
+        // The live heat map page over this run's indices, on 127.0.0.1 (the dashboards' local stand-in for Kibana).
+        HeatMapServer heatMap = HeatMapServer.start(es.resolved(), freePort(8090), 50.0, 30, 5000);
+        summary.put("heatMap", heatMap.url());
+        cleanups.push(heatMap::close);
+
         out.println();
         out.println("demo: the job is running. Where to look:");
         out.println("  Flink web UI          " + job.webUi());
         out.println("  readings in ES        " + esUrl + "/" + readingsIndex + "/_search?q=hot:true&sort=eventTime:desc");
         out.println("  alerts in ES          " + esUrl + "/" + alertsIndex + "/_search");
-        out.println("  heat map              not yet: the dashboards are still to come (they will read " + readingsIndex + ")");
+        out.println("  heat map              " + heatMap.url() + "  (node x time, sensor map with alert chains; live)");
         out.println("  job log, dead letters " + home.relativize(runDir) + "/");
         out.println("  alerts                printed below as they arrive from the SNS topic (through the SQS queue)");
         out.println(duration == null ? "demo: Ctrl-C ends the demo." : "demo: ends in " + DurationConverter.format(duration)
