@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The template bodies live in {@value #READINGS_TEMPLATE} and {@value #ALERTS_TEMPLATE} (the dashboards
  * are checked against exactly these files). Installing one sets its {@code index_patterns} to
- * {@code ["<index>*"]} and its {@code number_of_replicas} from the settings, puts it under the index's name,
+ * {@code ["<index>*"]}, its priority to the file's plus the name's length (a longer name wins where patterns
+ * of several jobs' indices overlap), and its {@code number_of_replicas} from the settings, puts it under the
+ * index's name,
  * creates the index if missing and checks that an existing index maps every template field the same way — an
  * index created before its template (dynamically mapped) would silently break geo queries and dashboards.
  * Running it again changes nothing.
@@ -64,6 +66,10 @@ public final class IndexTemplates {
     private static ObjectNode forIndex(String resource, String index, int replicas) {
         ObjectNode template = resource(resource);
         template.putArray("index_patterns").add(index + "*");
+        // Elasticsearch refuses two templates that can match one name at one priority, and "<index>*" of one
+        // job's index can match another's ("sensor-readings*" and "sensor-readings-demo-1*"): the longer,
+        // more specific name gets the higher priority, so both install and each index gets its own.
+        template.put("priority", template.path("priority").asLong() + index.length());
         ((ObjectNode) template.path("template").path("settings")).put("number_of_replicas", replicas);
         return template;
     }

@@ -111,6 +111,26 @@ class ElasticsearchSinksIntegrationTest {
     }
 
     @Test
+    void jobsWhoseIndexNamesArePrefixesOfEachOtherBothInstall() throws Exception {
+        // One job on "<run>-readings", another (a demo, a second region) on "<run>-readings-demo": each
+        // template's pattern matches the other's index name.
+        ElasticsearchSettings longer = settings.withReadingsIndex(settings.readingsIndex() + "-demo")
+                .withAlertsIndex(settings.alertsIndex() + "-demo");
+        IndexTemplates.install(settings);
+        try {
+            IndexTemplates.install(longer);
+
+            JsonNode mapping = get("/" + longer.readingsIndex() + "/_mapping").path(longer.readingsIndex()).path("mappings");
+            assertThat(IndexTemplates.fieldTypes(mapping)).containsEntry("location", "geo_point");
+        } finally {
+            for (String index : List.of(longer.readingsIndex(), longer.alertsIndex())) {
+                deleteIfPresent("/" + index);
+                deleteIfPresent("/_index_template/" + index);
+            }
+        }
+    }
+
+    @Test
     void anIndexMappedBeforeItsTemplateIsRefusedByName() throws Exception {
         Request create = new Request("PUT", "/" + settings.readingsIndex());
         create.setJsonEntity("{\"settings\":{\"number_of_replicas\":0},\"mappings\":{\"properties\":{\"location\":{\"type\":\"float\"}}}}");

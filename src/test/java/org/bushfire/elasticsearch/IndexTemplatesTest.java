@@ -51,7 +51,8 @@ class IndexTemplatesTest {
         assertThat(readings.at("/template/settings/number_of_replicas").asInt()).isEqualTo(2);
         JsonNode resource = IndexTemplates.resource(IndexTemplates.READINGS_TEMPLATE);
         assertThat(readings.at("/template/mappings")).isEqualTo(resource.at("/template/mappings"));
-        assertThat(readings.get("priority")).isEqualTo(resource.get("priority"));
+        assertThat(readings.get("priority").asLong())
+                .as("the file's priority plus the name's length").isEqualTo(resource.get("priority").asLong() + 14);
     }
 
     @Test
