@@ -18,7 +18,8 @@ import org.bushfire.sns.SnsAlertSink;
 /**
  * The real {@link SnsAlertSink} with {@link InjectedFailure#SNS_WRITER} inside its writer: each alert goes to
  * the real writer first (published at once in at-least-once mode, held for the checkpoint in exactly-once
- * mode), then the point may fail the task. The exactly-once sink keeps its committer, untouched.
+ * mode), then the point may fail the task. In exactly-once mode the real committer publishes, then
+ * {@link InjectedFailure#SNS_COMMITTER} may fail it: a crash right after a commit.
  */
 final class FailingSnsWriter {
     private FailingSnsWriter() {}
@@ -76,12 +77,33 @@ final class FailingSnsWriter {
 
         @Override
         public Committer<C> createCommitter(CommitterInitContext context) throws IOException {
-            return committer.createCommitter(context);
+            return new FailingCommitter<>(committer.createCommitter(context));
         }
 
         @Override
         public SimpleVersionedSerializer<C> getCommittableSerializer() {
             return committer.getCommittableSerializer();
+        }
+    }
+
+    static final class FailingCommitter<C> implements Committer<C> {
+        private final Committer<C> delegate;
+
+        FailingCommitter(Committer<C> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void commit(Collection<CommitRequest<C>> requests) throws IOException, InterruptedException {
+            delegate.commit(requests);
+            if (!requests.isEmpty()) {
+                InjectedFailure.SNS_COMMITTER.pass("a commit of " + requests.size() + " alerts");
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            delegate.close();
         }
     }
 

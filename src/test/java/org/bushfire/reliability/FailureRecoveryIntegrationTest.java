@@ -46,6 +46,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,16 +154,7 @@ class FailureRecoveryIntegrationTest {
     @EnumSource(AlertDelivery.class)
     void everyFireIsAlertedAndEveryReadingIndexedThroughTaskFailuresAndALostTaskManager(
             AlertDelivery delivery, @InjectMiniCluster MiniCluster cluster) throws Exception {
-        run = "recovery-" + delivery.cliName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        inbox = AlertInbox.standard(run);
-        kinesis = LocalAws.kinesisClient(Service.KINESIS.endpoint());
-        LocalAws.createStream(kinesis, run, 2);
-        es = ElasticsearchSettings.defaults()
-                .withHosts(List.of(Service.ELASTICSEARCH.endpoint().toString()))
-                .withReadingsIndex(run + "-readings")
-                .withAlertsIndex(run + "-alerts")
-                .resolve(Map.of());
-        IndexTemplates.install(es);
+        prepare("recovery-" + delivery.cliName());
 
         FireReadings ignitions = new FireReadings()
                 .reference("ref-east", Duration.ZERO)
@@ -257,6 +249,52 @@ class FailureRecoveryIntegrationTest {
             assertThat(inbox.size()).as("alerts published (copies included) for %d fires", fires.size())
                     .isGreaterThan(fires.size());
         }
+    }
+
+    /**
+     * Where exactly-once ends: a failure after a checkpoint's alerts were published but before the next checkpoint
+     * completed (here: the committer fails right after publishing). Flink restores that checkpoint, whose pending
+     * commits still hold the alerts, and commits them again. On a standard topic the subscriber gets each of them
+     * twice, with the same alertId; a FIFO topic drops the copy within SNS's 5-minute deduplication window.
+     */
+    @Test
+    void exactlyOnceSendsTheAlertsOfAnInterruptedCommitAgainWithTheSameAlertIds(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        prepare("interrupted-commit");
+        FireReadings ignitions = new FireReadings()
+                .reference("ref-east", Duration.ZERO)
+                .reference("ref-west", Duration.ZERO)
+                .quiet(minutes(6)).quiet(minutes(7));
+        InjectedFailure.SNS_COMMITTER.arm(1);
+        job = start(AlertDelivery.EXACTLY_ONCE);
+        LocalAws.put(kinesis, run, ignitions.lines());
+        trickle = SensorTrickle.start(kinesis, run, last(ignitions.lines()));
+        awaitAlerts(ignitions);
+        checkpointAfterTheAlerts(cluster, job.getJobID());
+        trickle.close();
+        inbox.pollFor(Duration.ofSeconds(5));
+
+        assertThat(InjectedFailure.SNS_COMMITTER.failures()).isEqualTo(1);
+        Map<Fire, List<Notification>> received = inbox.byFire();
+        assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(ignitions.fires());
+        for (Map.Entry<Fire, List<Notification>> fire : received.entrySet()) {
+            assertThat(fire.getValue()).extracting(Notification::alertId).containsOnly(fire.getKey().alertId());
+            assertThat(fire.getValue()).as("copies of %s", fire.getKey()).hasSizeBetween(1, 2);
+        }
+        assertThat(inbox.size()).as("the interrupted commit was made again").isGreaterThan(received.size());
+    }
+
+    private void prepare(String label) throws InterruptedException {
+        run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
+        inbox = AlertInbox.standard(run);
+        kinesis = LocalAws.kinesisClient(Service.KINESIS.endpoint());
+        LocalAws.createStream(kinesis, run, 2);
+        es = ElasticsearchSettings.defaults()
+                .withHosts(List.of(Service.ELASTICSEARCH.endpoint().toString()))
+                .withReadingsIndex(run + "-readings")
+                .withAlertsIndex(run + "-alerts")
+                .resolve(Map.of());
+        IndexTemplates.install(es);
     }
 
     private JobClient start(AlertDelivery delivery) throws Exception {

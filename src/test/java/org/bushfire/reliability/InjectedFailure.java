@@ -16,7 +16,9 @@ enum InjectedFailure {
     /** Right after "one alert per fire", before the alert sinks (chained to it). */
     ALERT_PATH,
     /** Inside the SNS sink writer, after the real writer took the alert. */
-    SNS_WRITER;
+    SNS_WRITER,
+    /** Inside the exactly-once SNS committer, after the real committer published a checkpoint's alerts. */
+    SNS_COMMITTER;
 
     private final AtomicBoolean armed = new AtomicBoolean();
     private final AtomicInteger untilFailure = new AtomicInteger();

@@ -126,17 +126,7 @@ class SavepointUpgradeIntegrationTest {
     @Test
     void aNewJobResumedFromTheSavepointLosesAndRepeatsNothing(
             @InjectClusterClient ClusterClient<?> client, @InjectMiniCluster MiniCluster cluster) throws Exception {
-        run = "upgrade-" + UUID.randomUUID().toString().substring(0, 8);
-        inbox = AlertInbox.standard(run);
-        kinesis = LocalAws.kinesisClient(Service.KINESIS.endpoint());
-        LocalAws.createStream(kinesis, run, 2);
-        es = ElasticsearchSettings.defaults()
-                .withHosts(List.of(Service.ELASTICSEARCH.endpoint().toString()))
-                .withReadingsIndex(run + "-readings")
-                .withAlertsIndex(run + "-alerts")
-                .resolve(Map.of());
-        IndexTemplates.install(es);
-
+        prepare("upgrade");
         FireReadings readings = new FireReadings()
                 // over before the upgrade
                 .reference("ref-east", Duration.ZERO)
@@ -152,7 +142,7 @@ class SavepointUpgradeIntegrationTest {
         List<Fire> alertedBefore = List.of(fires.get(0), fires.get(1));
         List<Fire> alertedAfter = List.of(fires.get(2), fires.get(3));
 
-        JobClient oldJob = start(false, null);
+        JobClient oldJob = start(false, null, CHECKPOINT_INTERVAL);
         LocalAws.put(kinesis, run, readings.linesBefore(UPGRADE));
         List<String> before = readings.linesBefore(UPGRADE);
         trickle = SensorTrickle.start(kinesis, run, before.get(before.size() - 1));
@@ -166,7 +156,7 @@ class SavepointUpgradeIntegrationTest {
         LocalAws.put(kinesis, run, readings.linesFrom(UPGRADE));
         List<String> after = readings.linesFrom(UPGRADE);
         trickle.follow(after.get(after.size() - 1));
-        JobClient newJob = start(true, savepoint);
+        JobClient newJob = start(true, savepoint, CHECKPOINT_INTERVAL);
         assertThat(restoredFrom(cluster, newJob.getJobID())).as("the new job's state comes from the savepoint")
                 .isEqualTo(savepoint);
         inbox.awaitFires(alertedAfter, TIMEOUT);
@@ -191,11 +181,69 @@ class SavepointUpgradeIntegrationTest {
     }
 
     /**
+     * Where exactly-once ends on the upgrade path. An alert raised after the last checkpoint waits in the sink
+     * writer for the next one, and the savepoint is that one: the old job publishes the alert when the savepoint
+     * completes, and the savepoint also holds it as a pending commit, which the new job commits again when it
+     * restores. On a standard topic the fire officer gets the alert twice, with the same alertId; on a FIFO topic
+     * SNS drops the copy if the new job starts within its 5-minute deduplication window. (At-least-once mode does
+     * not repeat it: its alert was published before the savepoint, and the savepoint records the fire as alerted.)
+     * A checkpoint interval of an hour makes sure the alert is still pending when the savepoint is taken.
+     */
+    @Test
+    void anAlertPendingAtTheSavepointIsPublishedByTheOldJobAndAgainByTheNewOne(
+            @InjectClusterClient ClusterClient<?> client, @InjectMiniCluster MiniCluster cluster) throws Exception {
+        prepare("pending");
+        FireReadings readings = new FireReadings().reference("ref-east", Duration.ZERO).quiet(minutes(6)).quiet(minutes(7));
+        Fire fire = readings.fires().get(0);
+
+        JobClient oldJob = start(false, null, Duration.ofHours(1));
+        LocalAws.put(kinesis, run, readings.lines());
+        trickle = SensorTrickle.start(kinesis, run, readings.lines().get(readings.lines().size() - 1));
+        // The alerts index gets the alert as soon as it is raised; SNS only when a checkpoint completes.
+        IndexedDocuments.awaitIds(es.alertsIndex(), List.of(fire.alertId()), TIMEOUT);
+        inbox.pollFor(Duration.ofSeconds(3));
+        assertThat(inbox.size()).as("held for a checkpoint").isZero();
+
+        String savepoint = client.stopWithSavepoint(oldJob.getJobID(), false, savepoints.toUri().toString(),
+                SavepointFormatType.CANONICAL).get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+        inbox.awaitFires(List.of(fire), TIMEOUT);
+        assertThat(inbox.size()).as("published when the savepoint completed").isEqualTo(1);
+
+        JobClient newJob = start(true, savepoint, CHECKPOINT_INTERVAL);
+        assertThat(restoredFrom(cluster, newJob.getJobID())).isEqualTo(savepoint);
+        Recovery.checkpointNow(cluster, newJob.getJobID(), TIMEOUT);
+        inbox.pollFor(Duration.ofSeconds(5));
+
+        List<Notification> copies = inbox.byFire().get(fire);
+        assertThat(copies).extracting(Notification::alertId).containsOnly(fire.alertId());
+        assertThat(copies).as("published at the savepoint, and again when the new job restored it").hasSize(2);
+        assertThat(inbox.byFire()).containsOnlyKeys(fire);
+    }
+
+    private void prepare(String label) {
+        run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
+        inbox = AlertInbox.standard(run);
+        kinesis = LocalAws.kinesisClient(Service.KINESIS.endpoint());
+        try {
+            LocalAws.createStream(kinesis, run, 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        es = ElasticsearchSettings.defaults()
+                .withHosts(List.of(Service.ELASTICSEARCH.endpoint().toString()))
+                .withReadingsIndex(run + "-readings")
+                .withAlertsIndex(run + "-alerts")
+                .resolve(Map.of());
+        IndexTemplates.install(es);
+    }
+
+    /**
      * The production graph (as {@code bushfire run} wires it), checked for operators without a uid before it is
      * submitted. The new version adds the dead-letters log, an operator the savepoint knows nothing about.
      */
-    private JobClient start(boolean newVersion, String savepoint) throws Exception {
-        Configuration conf = Recovery.restartsAndCheckpoints(CHECKPOINT_INTERVAL);
+    private JobClient start(boolean newVersion, String savepoint, Duration checkpointInterval) throws Exception {
+        Configuration conf = Recovery.restartsAndCheckpoints(checkpointInterval);
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
