@@ -3,6 +3,7 @@
 #   kinesis        kinesis-local (npm, the kinesis-mock emulator compiled for Node)
 #   sns            fauxqs (npm): SNS + SQS (+ S3) on one port
 #   elasticsearch  Elasticsearch 7.17 (Elastic's minimal zip from Maven Central)
+#   elasticsearch-secure  optional: a second node of the same install with security on (https, passwords)
 # Run `scripts/services.sh --help` for usage.
 set -euo pipefail
 
@@ -18,17 +19,25 @@ ES_VERSION="7.17.29"
 ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip"
 ES_HOME="$CACHE_DIR/elasticsearch-$ES_VERSION"
 ES_UID=65534 # nobody: Elasticsearch refuses to run as root
+# The secured node runs from the same install with its own config, keystore, data and logs in ES_SECURE_DIR.
+ES_SECURE_DIR="$CACHE_DIR/elasticsearch-secure"
+ES_SECURE_CA="$ES_SECURE_DIR/ca.pem"
+ES_SECURE_CREDENTIALS="$ES_SECURE_DIR/credentials.properties"
 
 KINESIS_PORT="${BUSHFIRE_KINESIS_PORT:-4568}"
 KINESIS_TLS_PORT="${BUSHFIRE_KINESIS_TLS_PORT:-4567}"
 SNS_PORT="${BUSHFIRE_SNS_PORT:-4575}"
 ES_PORT="${BUSHFIRE_ES_PORT:-9200}"
 ES_TRANSPORT_PORT="${BUSHFIRE_ES_TRANSPORT_PORT:-9300}"
+ES_SECURE_PORT="${BUSHFIRE_ES_SECURE_PORT:-9201}"
+ES_SECURE_TRANSPORT_PORT="${BUSHFIRE_ES_SECURE_TRANSPORT_PORT:-9301}"
 ES_HEAP="${BUSHFIRE_ES_HEAP:-512m}"
 NODE_START_TIMEOUT="${BUSHFIRE_SERVICES_TIMEOUT:-30}"
 ES_START_TIMEOUT="${BUSHFIRE_ES_START_TIMEOUT:-90}"
 
 ALL_SERVICES=(kinesis sns elasticsearch)
+# Started only when named; 'stop' without names stops them too.
+OPTIONAL_SERVICES=(elasticsearch-secure)
 
 usage() {
   cat <<EOF
@@ -38,9 +47,11 @@ Local stand-ins for AWS services, bound to 127.0.0.1 only.
 
 Commands:
   start [SERVICE...]   install on first use, start, and wait until each service answers
-                       (already-running services are left alone); default: all
-  stop [SERVICE...]    stop by recorded pid (TERM, bounded wait, then KILL); default: all
-  status [SERVICE...]  print state, pid and URL of each; exit 0 if all running, else 3
+                       (already-running services are left alone); default: kinesis, sns, elasticsearch
+  stop [SERVICE...]    stop by recorded pid (TERM, bounded wait, then KILL); default: all, the
+                       secured node included
+  status [SERVICE...]  print state, pid and URL of each; exit 0 if all running, else 3;
+                       default: kinesis, sns, elasticsearch
   env                  print export lines for the endpoints, e.g.
                          eval "\$(scripts/services.sh env)"
   --help, -h           this text
@@ -49,6 +60,10 @@ Services:
   kinesis        kinesis-local 0.6.2 (npm)   Kinesis JSON API, plain HTTP + self-signed TLS
   sns            fauxqs 1.9.2 (npm)          SNS (query protocol) + SQS (JSON protocol) + S3
   elasticsearch  Elasticsearch ${ES_VERSION}  (integ-test-zip from Maven Central, needs JDK 17)
+  elasticsearch-secure
+                 optional, only when named: a second node of the same install with x-pack security
+                 on: https only (a local CA and a certificate for 127.0.0.1 made with openssl on
+                 first start), user 'elastic' with a password set through the node's keystore
 
 Environment (defaults in brackets):
   BUSHFIRE_KINESIS_PORT        Kinesis plain HTTP port [4568]
@@ -56,6 +71,11 @@ Environment (defaults in brackets):
   BUSHFIRE_SNS_PORT            fauxqs SNS/SQS port [4575]
   BUSHFIRE_ES_PORT             Elasticsearch HTTP port [9200]
   BUSHFIRE_ES_TRANSPORT_PORT   Elasticsearch transport port [9300]
+  BUSHFIRE_ES_SECURE_PORT      secured node's HTTPS port [9201]
+  BUSHFIRE_ES_SECURE_TRANSPORT_PORT  secured node's transport port [9301]
+  BUSHFIRE_ES_SECURE_PASSWORD  password of its 'elastic' user when the node is first prepared
+                               (letters, digits, . _ -; at least 6) [random, kept in the
+                               credentials file below]
   BUSHFIRE_ES_HEAP             Elasticsearch heap, -Xms/-Xmx [512m]
   BUSHFIRE_ES_JAVA_HOME        JDK for Elasticsearch [JAVA_HOME if it is 17, else /usr/lib/jvm/*17*]
   BUSHFIRE_SERVICES_TIMEOUT    seconds to wait for kinesis/sns to answer [30]
@@ -68,15 +88,20 @@ Environment (defaults in brackets):
   BUSHFIRE_KINESIS_ENDPOINT=http://127.0.0.1:<kinesis port>
   BUSHFIRE_SNS_ENDPOINT=http://127.0.0.1:<sns port>
   BUSHFIRE_ES_URL=http://127.0.0.1:<es port>
+  BUSHFIRE_ES_SECURE_URL=https://127.0.0.1:<secure port>
+  BUSHFIRE_ES_SECURE_CA_CERT=<the secured node's CA certificate, PEM>        (--es-ca-cert)
+  BUSHFIRE_ES_SECURE_CREDENTIALS_FILE=<username=/password= of 'elastic'>  (--es-credentials-file)
 
 Files (under ${CACHE_DIR}):
   npm/                       kinesis-local + fauxqs (npm ci from scripts/services/package-lock.json)
   elasticsearch-${ES_VERSION}/  Elasticsearch node (config, data, its own logs/)
+  elasticsearch-secure/      the secured node: config/ (elasticsearch.yml, keystore, certs/), data/,
+                             logs/, and for clients ca.pem and credentials.properties (mode 600)
   run/<service>.pid          pids of running services
   logs/<service>.log         service output (previous run kept as <service>.log.1);
                              logs/elasticsearch-server.log links to the node's own log;
                              logs/install.log for npm/mvn output
-Service names: kinesis, sns, elasticsearch (or es).
+Service names: kinesis, sns, elasticsearch (or es), elasticsearch-secure (or es-secure).
 
 Client notes:
   kinesis  any static credentials; it needs a SigV4 Authorization header + X-Amz-Date but does not
@@ -84,6 +109,11 @@ Client notes:
   sns      SNS over the query protocol (form-urlencoded), SQS over JSON (x-amz-json-1.0) only;
            only 'sqs' subscriptions receive messages. Queue URLs look like
            http://sqs.<region>.localhost:<port>/000000000000/<name>; send requests to the endpoint.
+  elasticsearch-secure
+           bin/bushfire run --es-hosts "\$BUSHFIRE_ES_SECURE_URL" --es-ca-cert "\$BUSHFIRE_ES_SECURE_CA_CERT" \\
+             --es-credentials-file "\$BUSHFIRE_ES_SECURE_CREDENTIALS_FILE" ...
+           (bin/elasticsearch-certutil cannot run from the minimal zip: its tool classes are not
+           bundled; hence openssl. Delete elasticsearch-secure/ to make new certificates.)
 
 Helpers: scripts/services/loopback.js (preload forcing listen() onto 127.0.0.1),
          scripts/services/fauxqs-launcher.js (fauxqs via its buildApp() API on 127.0.0.1).
@@ -104,14 +134,24 @@ check_port_value() { # name value
   fi
 }
 
-check_settings() {
+check_settings() { # services...
+  local -a ports=("$KINESIS_PORT" "$KINESIS_TLS_PORT" "$SNS_PORT" "$ES_PORT" "$ES_TRANSPORT_PORT")
   check_port_value BUSHFIRE_KINESIS_PORT "$KINESIS_PORT"
   check_port_value BUSHFIRE_KINESIS_TLS_PORT "$KINESIS_TLS_PORT"
   check_port_value BUSHFIRE_SNS_PORT "$SNS_PORT"
   check_port_value BUSHFIRE_ES_PORT "$ES_PORT"
   check_port_value BUSHFIRE_ES_TRANSPORT_PORT "$ES_TRANSPORT_PORT"
+  # The secured node's settings only count when it is named, so they cannot break the other services.
+  if [[ " $* " == *" elasticsearch-secure "* ]]; then
+    check_port_value BUSHFIRE_ES_SECURE_PORT "$ES_SECURE_PORT"
+    check_port_value BUSHFIRE_ES_SECURE_TRANSPORT_PORT "$ES_SECURE_TRANSPORT_PORT"
+    ports+=("$ES_SECURE_PORT" "$ES_SECURE_TRANSPORT_PORT")
+    if [[ -n "${BUSHFIRE_ES_SECURE_PASSWORD:-}" && ! "$BUSHFIRE_ES_SECURE_PASSWORD" =~ ^[A-Za-z0-9._-]{6,}$ ]]; then
+      die "BUSHFIRE_ES_SECURE_PASSWORD must be at least 6 letters, digits, '.', '_' or '-'"
+    fi
+  fi
   local dup
-  dup="$(printf '%s\n' "$KINESIS_PORT" "$KINESIS_TLS_PORT" "$SNS_PORT" "$ES_PORT" "$ES_TRANSPORT_PORT" | sort | uniq -d)"
+  dup="$(printf '%s\n' "${ports[@]}" | sort | uniq -d)"
   [[ -z "$dup" ]] || die "port(s) configured twice: $(echo "$dup" | tr '\n' ' ')"
   [[ "$NODE_START_TIMEOUT" =~ ^[0-9]+$ ]] || die "BUSHFIRE_SERVICES_TIMEOUT must be a number of seconds"
   [[ "$ES_START_TIMEOUT" =~ ^[0-9]+$ ]] || die "BUSHFIRE_ES_START_TIMEOUT must be a number of seconds"
@@ -125,6 +165,7 @@ service_url() {
     kinesis) echo "http://127.0.0.1:$KINESIS_PORT" ;;
     sns) echo "http://127.0.0.1:$SNS_PORT" ;;
     elasticsearch) echo "http://127.0.0.1:$ES_PORT" ;;
+    elasticsearch-secure) echo "https://127.0.0.1:$ES_SECURE_PORT" ;;
   esac
 }
 
@@ -134,6 +175,7 @@ service_marker() {
     kinesis) echo "kinesis-local/main.js" ;;
     sns) echo "fauxqs-launcher.js" ;;
     elasticsearch) echo "org.elasticsearch.bootstrap.Elasticsearch" ;;
+    elasticsearch-secure) echo "-Des.path.conf=$ES_SECURE_DIR/config" ;;
   esac
 }
 
@@ -158,7 +200,7 @@ running_pid() {
   [[ -n "$pid" ]] || return 1
   is_alive "$pid" || return 1
   if [[ -r "/proc/$pid/cmdline" ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$(service_marker "$1")" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$(service_marker "$1")" || return 1
   fi
   echo "$pid"
 }
@@ -211,7 +253,7 @@ stop_pid() { # name pid timeout-seconds
 stop_service() { # name
   local name="$1" pid file timeout=10
   file="$(pid_file "$name")"
-  [[ "$name" == elasticsearch ]] && timeout=30
+  [[ "$name" == elasticsearch* ]] && timeout=30
   if pid="$(running_pid "$name")"; then
     say "stopping $name (pid $pid)"
     stop_pid "$name" "$pid" "$timeout" || return 1
@@ -380,6 +422,96 @@ EOF
   mkdir -p "$ES_HOME/tmp"
 }
 
+# The secured node's own config folder (ES_PATH_CONF), made once: a local CA and a certificate for
+# 127.0.0.1 signed by it, and the 'elastic' password in the node's keystore. bin/elasticsearch-certutil
+# cannot run from the minimal zip (its CertificateTool classes are not bundled), hence openssl.
+# Delete ES_SECURE_DIR to start over: new CA, new password, no data.
+setup_es_secure() {
+  local conf="$ES_SECURE_DIR/config" certs="$ES_SECURE_DIR/config/certs" jdk password
+  if [[ -s "$conf/elasticsearch.keystore" && -s "$certs/node.pem" && -s "$certs/node.key" &&
+    -s "$ES_SECURE_CA" && -s "$ES_SECURE_CREDENTIALS" ]]; then
+    return 0
+  fi
+  command -v openssl >/dev/null 2>&1 || die "openssl is needed to make the secured node's certificates"
+  jdk="$(find_jdk17)"
+  say "preparing the secured Elasticsearch node in $ES_SECURE_DIR (local CA, certificate for 127.0.0.1, keystore)"
+  rm -rf "$ES_SECURE_DIR"
+  mkdir -p "$certs" "$conf/jvm.options.d" "$ES_SECURE_DIR/data" "$ES_SECURE_DIR/logs" "$ES_SECURE_DIR/tmp"
+  cp "$ES_HOME/config/jvm.options" "$ES_HOME/config/log4j2.properties" "$conf/"
+  if ! {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=bushfire local test CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$certs/ca.key" -out "$certs/ca.pem" &&
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$certs/node.key" -out "$certs/node.csr" &&
+      openssl x509 -req -days 825 -in "$certs/node.csr" -CA "$certs/ca.pem" -CAkey "$certs/ca.key" \
+        -set_serial "0x$(openssl rand -hex 8)" -out "$certs/node.pem" -extfile <(printf '%s\n' \
+          "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=critical,CA:FALSE" \
+          "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth")
+  } >>"$LOG_DIR/install.log" 2>&1; then
+    log_tail "$LOG_DIR/install.log"
+    die "openssl could not make the secured node's certificates (full output in $LOG_DIR/install.log)"
+  fi
+  # Nothing else is ever to be signed for this node: the CA's key goes.
+  rm -f "$certs/ca.key" "$certs/node.csr"
+  cp "$certs/ca.pem" "$ES_SECURE_CA"
+  password="${BUSHFIRE_ES_SECURE_PASSWORD:-$(openssl rand -hex 16)}"
+  # The password reaches the keystore on stdin, never on a command line.
+  if ! {
+    ES_PATH_CONF="$conf" ES_JAVA_HOME="$jdk" "$ES_HOME/bin/elasticsearch-keystore" create -s &&
+      printf '%s' "$password" |
+      ES_PATH_CONF="$conf" ES_JAVA_HOME="$jdk" "$ES_HOME/bin/elasticsearch-keystore" add -x -s bootstrap.password
+  } >>"$LOG_DIR/install.log" 2>&1; then
+    log_tail "$LOG_DIR/install.log"
+    die "elasticsearch-keystore could not store the bootstrap password (full output in $LOG_DIR/install.log)"
+  fi
+  (
+    umask 077
+    printf 'username=elastic\npassword=%s\n' "$password" >"$ES_SECURE_CREDENTIALS"
+  )
+}
+
+configure_es_secure() {
+  cat >"$ES_SECURE_DIR/config/elasticsearch.yml" <<EOF
+# ---- written by scripts/services.sh on every start ----
+cluster.name: bushfire-local-secure
+node.name: bushfire-local-secure-1
+path.data: $ES_SECURE_DIR/data
+path.logs: $ES_SECURE_DIR/logs
+network.host: 127.0.0.1
+http.port: $ES_SECURE_PORT
+transport.port: $ES_SECURE_TRANSPORT_PORT
+discovery.type: single-node
+xpack.security.enabled: true
+xpack.security.http.ssl.enabled: true
+xpack.security.http.ssl.key: certs/node.key
+xpack.security.http.ssl.certificate: certs/node.pem
+xpack.security.http.ssl.certificate_authorities: [ "certs/ca.pem" ]
+cluster.routing.allocation.disk.threshold_enabled: false
+EOF
+}
+
+# Where each node keeps what the script needs: its config folder, the pid file bin/elasticsearch writes, its log.
+es_conf_dir() {
+  case "$1" in
+    elasticsearch) echo "$ES_HOME/config" ;;
+    elasticsearch-secure) echo "$ES_SECURE_DIR/config" ;;
+  esac
+}
+
+es_pid_file() {
+  case "$1" in
+    elasticsearch) echo "$ES_HOME/elasticsearch.pid" ;;
+    elasticsearch-secure) echo "$ES_SECURE_DIR/elasticsearch.pid" ;;
+  esac
+}
+
+es_server_log() {
+  case "$1" in
+    elasticsearch) echo "$ES_HOME/logs/bushfire-local.log" ;;
+    elasticsearch-secure) echo "$ES_SECURE_DIR/logs/bushfire-local-secure.log" ;;
+  esac
+}
+
 # ---------------------------------------------------------------- starting
 
 NODE_MODULES="$NPM_DIR/node_modules"
@@ -416,14 +548,31 @@ launch_sns() {
 }
 
 launch_elasticsearch() {
-  local log="$LOG_DIR/elasticsearch.log" jdk
+  configure_es
+  launch_es_node elasticsearch "$ES_HOME/tmp"
+}
+
+launch_elasticsearch_secure() {
+  configure_es_secure
+  launch_es_node elasticsearch-secure "$ES_SECURE_DIR/tmp" \
+    "$ES_SECURE_DIR/config" "$ES_SECURE_DIR/data" "$ES_SECURE_DIR/logs" "$ES_SECURE_DIR/tmp"
+}
+
+# Starts one node of the install. Run as root, it runs as uid ES_UID, which then owns the install and the
+# node's own folders (the secured node's client files, ca.pem and credentials.properties, stay the caller's).
+launch_es_node() { # name tmp-dir [folder of the node...]
+  local name="$1" tmp="$2" log="$LOG_DIR/$1.log" jdk server_log es_pid
+  shift 2
   local -a as_user=()
   jdk="$(find_jdk17)"
-  configure_es
-  rm -f "$ES_HOME/elasticsearch.pid" "$(pid_file elasticsearch)"
+  server_log="$(es_server_log "$name")"
+  es_pid="$(es_pid_file "$name")"
+  rm -f "$es_pid" "$(pid_file "$name")"
   if [[ "$(id -u)" == 0 ]]; then
     command -v setpriv >/dev/null 2>&1 || die "setpriv (util-linux) is needed to run Elasticsearch as uid $ES_UID"
-    chown -R "$ES_UID:$ES_UID" "$ES_HOME"
+    chown -R "$ES_UID:$ES_UID" "$ES_HOME" "$@"
+    # bin/elasticsearch writes its pid file there
+    chown "$ES_UID:$ES_UID" "$(dirname "$es_pid")"
     if ! setpriv --reuid="$ES_UID" --regid="$ES_UID" --clear-groups test -x "$ES_HOME/bin/elasticsearch"; then
       die "Elasticsearch runs as uid $ES_UID but cannot reach $ES_HOME: a parent folder is not" \
         "traversable by other users (e.g. /root is 700). Set BUSHFIRE_SERVICES_CACHE to a folder outside it."
@@ -431,17 +580,17 @@ launch_elasticsearch() {
     as_user=(setpriv --reuid="$ES_UID" --regid="$ES_UID" --clear-groups)
   fi
   rotate_log "$log"
-  ln -sfn "../$(basename "$ES_HOME")/logs/bushfire-local.log" "$LOG_DIR/elasticsearch-server.log"
-  say "elasticsearch: JDK $jdk, heap $ES_HEAP"
+  ln -sfn "../${server_log#"$CACHE_DIR"/}" "$LOG_DIR/$name-server.log"
+  say "$name: JDK $jdk, heap $ES_HEAP"
   # -d daemonises: bin/elasticsearch returns once the JVM is forked. Never pipe its output.
   if ! (
     cd "$ES_HOME"
-    exec "${as_user[@]}" env HOME=/tmp ES_JAVA_HOME="$jdk" ES_TMPDIR="$ES_HOME/tmp" \
+    exec "${as_user[@]}" env HOME=/tmp ES_JAVA_HOME="$jdk" ES_TMPDIR="$tmp" ES_PATH_CONF="$(es_conf_dir "$name")" \
       ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
-      bin/elasticsearch -d -p "$ES_HOME/elasticsearch.pid"
+      bin/elasticsearch -d -p "$es_pid"
   ) >>"$log" 2>&1 </dev/null 9>&-; then
     log_tail "$log"
-    die "bin/elasticsearch failed to start (logs: $log, $ES_HOME/logs/)"
+    die "bin/elasticsearch failed to start $name (logs: $log, $(dirname "$server_log")/)"
   fi
 }
 
@@ -464,8 +613,16 @@ sns_answers() {
   [[ "$(http_code "http://127.0.0.1:$SNS_PORT/health")" == 200 ]]
 }
 
-es_health() {
-  curl -s --max-time 3 "http://127.0.0.1:$ES_PORT/_cluster/health" 2>/dev/null |
+es_health() { # name
+  local -a tls=()
+  local password=""
+  if [[ "$1" == elasticsearch-secure ]]; then
+    [[ -r "$ES_SECURE_CREDENTIALS" ]] && password="$(sed -n 's/^password=//p' "$ES_SECURE_CREDENTIALS")"
+    tls=(--cacert "$ES_SECURE_CA")
+  fi
+  # The password goes to curl as a config line on stdin, never on its command line.
+  { [[ -z "$password" ]] || printf 'user = "elastic:%s"\n' "$password"; } |
+    curl -s --max-time 3 "${tls[@]}" -K - "$(service_url "$1")/_cluster/health" 2>/dev/null |
     grep -oE '"status":"[a-z]+"' | cut -d'"' -f4 || true
 }
 
@@ -492,44 +649,47 @@ wait_node_service() { # name answers-function timeout
   say "$name ready: $(service_url "$name") (pid $pid, $((SECONDS - start))s)"
 }
 
-# Is a JVM of our node (its command line names our ES home) alive? For the time before its pid file exists.
-es_jvm_alive() {
+# Is a JVM of this node (its command line names the node's config folder) alive? For the time before its pid
+# file exists.
+es_jvm_alive() { # name
   [[ -d /proc/self ]] || return 0
-  grep -lsF -- "-Des.path.home=$ES_HOME" /proc/[0-9]*/cmdline >/dev/null 2>&1
+  grep -lsF -- "-Des.path.conf=$(es_conf_dir "$1")" /proc/[0-9]*/cmdline >/dev/null 2>&1
 }
 
-wait_elasticsearch() {
-  local log="$LOG_DIR/elasticsearch.log" server_log="$ES_HOME/logs/bushfire-local.log"
-  local start=${LAUNCHED_AT[elasticsearch]:-$SECONDS} pid="" status gone=0
+wait_elasticsearch() { # name
+  local name="$1" log="$LOG_DIR/$1.log" server_log es_pid
+  local start=${LAUNCHED_AT[$1]:-$SECONDS} pid="" status gone=0
+  server_log="$(es_server_log "$name")"
+  es_pid="$(es_pid_file "$name")"
   while :; do
-    if [[ -z "$pid" && -s "$ES_HOME/elasticsearch.pid" ]]; then
-      pid="$(tr -dc '0-9' <"$ES_HOME/elasticsearch.pid")"
-      echo "$pid" >"$(pid_file elasticsearch)"
+    if [[ -z "$pid" && -s "$es_pid" ]]; then
+      pid="$(tr -dc '0-9' <"$es_pid")"
+      echo "$pid" >"$(pid_file "$name")"
     fi
-    status="$(es_health)"
+    status="$(es_health "$name")"
     if [[ -n "$pid" && ("$status" == yellow || "$status" == green) ]]; then break; fi
     if [[ -n "$pid" ]] && ! is_alive "$pid"; then
-      warn "elasticsearch (pid $pid) exited during start"
-      abandon elasticsearch "$pid" "$log" "$server_log"
+      warn "$name (pid $pid) exited during start"
+      abandon "$name" "$pid" "$log" "$server_log"
       return 1
     fi
-    if [[ -z "$pid" ]] && ! es_jvm_alive; then gone=$((gone + 1)); else gone=0; fi
+    if [[ -z "$pid" ]] && ! es_jvm_alive "$name"; then gone=$((gone + 1)); else gone=0; fi
     if ((gone >= 3)); then
-      warn "elasticsearch JVM exited before writing its pid file ($ES_HOME/elasticsearch.pid)"
+      warn "$name JVM exited before writing its pid file ($es_pid)"
       log_tail "$log"
       log_tail "$server_log" 15
       return 1
     fi
     if ((SECONDS - start >= ES_START_TIMEOUT)); then
-      warn "elasticsearch did not reach health yellow/green on $(service_url elasticsearch) within ${ES_START_TIMEOUT}s"
+      warn "$name did not reach health yellow/green on $(service_url "$name") within ${ES_START_TIMEOUT}s"
       # The JVM may still be booting without its pid file: give it a moment, so it can be stopped by pid.
       for ((gone = 0; gone < 30; gone++)); do
-        if [[ -n "$pid" || -s "$ES_HOME/elasticsearch.pid" ]] || ! es_jvm_alive; then break; fi
+        if [[ -n "$pid" || -s "$es_pid" ]] || ! es_jvm_alive "$name"; then break; fi
         sleep 0.5
       done
-      [[ -n "$pid" || ! -s "$ES_HOME/elasticsearch.pid" ]] || pid="$(tr -dc '0-9' <"$ES_HOME/elasticsearch.pid")"
+      [[ -n "$pid" || ! -s "$es_pid" ]] || pid="$(tr -dc '0-9' <"$es_pid")"
       if [[ -n "$pid" ]]; then
-        abandon elasticsearch "$pid" "$log" "$server_log"
+        abandon "$name" "$pid" "$log" "$server_log"
       else
         log_tail "$log"
         log_tail "$server_log" 15
@@ -538,11 +698,11 @@ wait_elasticsearch() {
     fi
     sleep 0.5
   done
-  if ! check_loopback_only elasticsearch "$pid"; then
-    abandon elasticsearch "$pid"
+  if ! check_loopback_only "$name" "$pid"; then
+    abandon "$name" "$pid"
     return 1
   fi
-  say "elasticsearch ready: $(service_url elasticsearch) (pid $pid, health $status, $((SECONDS - start))s)"
+  say "$name ready: $(service_url "$name") (pid $pid, health $status, $((SECONDS - start))s)"
 }
 
 ports_free() { # service
@@ -555,6 +715,10 @@ ports_free() { # service
     elasticsearch)
       require_free_port "$ES_PORT" BUSHFIRE_ES_PORT elasticsearch || return 1
       require_free_port "$ES_TRANSPORT_PORT" BUSHFIRE_ES_TRANSPORT_PORT elasticsearch || return 1
+      ;;
+    elasticsearch-secure)
+      require_free_port "$ES_SECURE_PORT" BUSHFIRE_ES_SECURE_PORT elasticsearch-secure || return 1
+      require_free_port "$ES_SECURE_TRANSPORT_PORT" BUSHFIRE_ES_SECURE_TRANSPORT_PORT elasticsearch-secure || return 1
       ;;
   esac
 }
@@ -577,9 +741,13 @@ cmd_start() {
     case "$svc" in
       kinesis | sns) install_npm ;;
       elasticsearch) install_es ;;
+      elasticsearch-secure)
+        install_es
+        setup_es_secure
+        ;;
     esac
     LAUNCHED_AT[$svc]=$SECONDS
-    "launch_$svc"
+    "launch_${svc//-/_}"
     launched+=("$svc")
   done
   # Everything is launched first and waited for afterwards, so the services start in parallel.
@@ -587,7 +755,7 @@ cmd_start() {
     case "$svc" in
       kinesis) wait_node_service kinesis kinesis_answers "$NODE_START_TIMEOUT" || failed=1 ;;
       sns) wait_node_service sns sns_answers "$NODE_START_TIMEOUT" || failed=1 ;;
-      elasticsearch) wait_elasticsearch || failed=1 ;;
+      elasticsearch | elasticsearch-secure) wait_elasticsearch "$svc" || failed=1 ;;
     esac
   done
   if ((failed)); then
@@ -624,6 +792,9 @@ cmd_env() {
   printf 'export BUSHFIRE_KINESIS_ENDPOINT=%s\n' "$(service_url kinesis)"
   printf 'export BUSHFIRE_SNS_ENDPOINT=%s\n' "$(service_url sns)"
   printf 'export BUSHFIRE_ES_URL=%s\n' "$(service_url elasticsearch)"
+  printf 'export BUSHFIRE_ES_SECURE_URL=%s\n' "$(service_url elasticsearch-secure)"
+  printf 'export BUSHFIRE_ES_SECURE_CA_CERT=%s\n' "$ES_SECURE_CA"
+  printf 'export BUSHFIRE_ES_SECURE_CREDENTIALS_FILE=%s\n' "$ES_SECURE_CREDENTIALS"
   # The stand-ins accept any credentials; the job reads them from the AWS default chain, as on EMR.
   # Throwaway values, for these local stand-ins only; a shell that already has credentials keeps its own.
   printf 'export AWS_REGION=%s\n' "${AWS_REGION:-us-east-1}"
@@ -659,18 +830,22 @@ main() {
         usage
         return 0
         ;;
-      kinesis | sns | elasticsearch | es)
+      kinesis | sns | elasticsearch | es | elasticsearch-secure | es-secure)
         [[ "$arg" == es ]] && arg=elasticsearch
+        [[ "$arg" == es-secure ]] && arg=elasticsearch-secure
         [[ " ${services[*]} " == *" $arg "* ]] || services+=("$arg")
         ;;
       *)
-        warn "unknown service '$arg' (expected: ${ALL_SERVICES[*]})"
+        warn "unknown service '$arg' (expected: ${ALL_SERVICES[*]} ${OPTIONAL_SERVICES[*]})"
         return 2
         ;;
     esac
   done
-  ((${#services[@]})) || services=("${ALL_SERVICES[@]}")
-  check_settings
+  if ((${#services[@]} == 0)); then
+    services=("${ALL_SERVICES[@]}")
+    [[ "$cmd" != stop ]] || services+=("${OPTIONAL_SERVICES[@]}")
+  fi
+  check_settings "${services[@]}"
   case "$cmd" in
     start) cmd_start "${services[@]}" ;;
     stop) cmd_stop "${services[@]}" ;;

@@ -20,31 +20,44 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>
  * &#64;RegisterExtension static final LocalServices SERVICES = LocalServices.of(LocalServices.Service.SNS);
  * </pre>
+ *
+ * <p>{@link Service#ELASTICSEARCH_SECURE} is the script's optional secured node (https, user {@code elastic});
+ * its CA certificate and credentials file are {@link #secureElasticsearchCaCertificate()} and
+ * {@link #secureElasticsearchCredentials()}.
  */
 public final class LocalServices implements BeforeAllCallback {
     public enum Service {
         KINESIS("kinesis", "BUSHFIRE_KINESIS_PORT", 4568),
         SNS("sns", "BUSHFIRE_SNS_PORT", 4575),
-        ELASTICSEARCH("elasticsearch", "BUSHFIRE_ES_PORT", 9200);
+        ELASTICSEARCH("elasticsearch", "BUSHFIRE_ES_PORT", 9200),
+        ELASTICSEARCH_SECURE("elasticsearch-secure", "BUSHFIRE_ES_SECURE_PORT", 9201, "https");
 
         final String scriptName;
         final String portVariable;
         final int defaultPort;
+        final String scheme;
 
         Service(String scriptName, String portVariable, int defaultPort) {
+            this(scriptName, portVariable, defaultPort, "http");
+        }
+
+        Service(String scriptName, String portVariable, int defaultPort, String scheme) {
             this.scriptName = scriptName;
             this.portVariable = portVariable;
             this.defaultPort = defaultPort;
+            this.scheme = scheme;
         }
 
         public URI endpoint() {
             String port = System.getenv(portVariable);
-            return URI.create("http://127.0.0.1:" + (port == null || port.isBlank() ? defaultPort : port.trim()));
+            return URI.create(scheme + "://127.0.0.1:" + (port == null || port.isBlank() ? defaultPort : port.trim()));
         }
     }
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalServices.class);
     private static final Path SCRIPT = Path.of("scripts", "services.sh");
+    /** Where the script installs and runs the services, as it decides it (BUSHFIRE_SERVICES_CACHE). */
+    private static final String CACHE_VARIABLE = "BUSHFIRE_SERVICES_CACHE";
 
     private final Service[] services;
 
@@ -54,6 +67,21 @@ public final class LocalServices implements BeforeAllCallback {
 
     public static LocalServices of(Service... services) {
         return new LocalServices(services);
+    }
+
+    /** The secured node's CA certificate (PEM), what {@code --es-ca-cert} takes; written by its first start. */
+    public static Path secureElasticsearchCaCertificate() {
+        return servicesFolder().resolve("elasticsearch-secure").resolve("ca.pem");
+    }
+
+    /** {@code username=elastic} and its password, what {@code --es-credentials-file} takes. */
+    public static Path secureElasticsearchCredentials() {
+        return servicesFolder().resolve("elasticsearch-secure").resolve("credentials.properties");
+    }
+
+    private static Path servicesFolder() {
+        String cache = System.getenv(CACHE_VARIABLE);
+        return cache == null || cache.isBlank() ? Path.of(".cache", "services") : Path.of(cache.trim());
     }
 
     @Override

@@ -1,0 +1,84 @@
+package org.bushfire.reliability;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Places in the job graph where a test makes a task fail once. The MiniCluster runs in the test JVM and loads
+ * our classes from the test's own class path, so the tasks and the test share these static flags: the test
+ * {@link #arm arms} a point, the task that passes it for the N-th time throws, and the point disarms itself.
+ */
+enum InjectedFailure {
+    /** Between the split of readings and the Elasticsearch readings sink. */
+    RAW_READINGS,
+    /** Right after "one alert per fire", before the alert sinks (chained to it). */
+    ALERT_PATH,
+    /** Inside the SNS sink writer, after the real writer took the alert. */
+    SNS_WRITER,
+    /** Inside the exactly-once SNS committer, after the real committer published a checkpoint's alerts. */
+    SNS_COMMITTER;
+
+    private final AtomicBoolean armed = new AtomicBoolean();
+    private final AtomicInteger untilFailure = new AtomicInteger();
+    private final AtomicInteger failures = new AtomicInteger();
+
+    /** The {@code afterRecords}-th record to pass this point from now on (across subtasks) fails its task. */
+    void arm(int afterRecords) {
+        untilFailure.set(afterRecords);
+        armed.set(true);
+    }
+
+    void reset() {
+        armed.set(false);
+        failures.set(0);
+    }
+
+    /** How often this point made a task fail since the last {@link #reset()}. */
+    int failures() {
+        return failures.get();
+    }
+
+    /** Counts one record; throws for the record that reaches the armed count, once. */
+    void pass(Object record) {
+        if (armed.get() && untilFailure.decrementAndGet() == 0 && armed.compareAndSet(true, false)) {
+            failures.incrementAndGet();
+            throw new InjectedTaskFailure("injected failure at " + this + " after " + record);
+        }
+    }
+
+    static void resetAll() {
+        for (InjectedFailure point : values()) {
+            point.reset();
+        }
+    }
+
+    /** What an injected failure throws, so a log reader can tell it from a real one. */
+    static final class InjectedTaskFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InjectedTaskFailure(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Forwards each record, then lets the point decide whether the task fails. Forwarding first means that a
+     * chained sink has already taken the record when the failure strikes.
+     */
+    static final class AfterForwarding<T> implements FlatMapFunction<T, T> {
+        private static final long serialVersionUID = 1L;
+        private final InjectedFailure point;
+
+        AfterForwarding(InjectedFailure point) {
+            this.point = point;
+        }
+
+        @Override
+        public void flatMap(T record, Collector<T> out) {
+            out.collect(record);
+            point.pass(record);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.bushfire.reliability;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+
+/** How the reliability tests run the job: checkpointed, restarted on failure, as on the cluster. */
+final class Recovery {
+    /** Restarts to allow: several injected failures per test, and slack for a slow restart failing again. */
+    static final int RESTART_ATTEMPTS = 30;
+
+    private Recovery() {}
+
+    /** Exactly-once checkpoints every {@code interval}; fixed-delay restarts, one second apart. */
+    static Configuration restartsAndCheckpoints(Duration interval) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        return conf;
+    }
+
+    /** Triggers a checkpoint and waits for it to complete, retrying while the job is (re)starting. */
+    static void checkpointNow(MiniCluster cluster, JobID job, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                cluster.triggerCheckpoint(job).get(60, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no checkpoint of job " + job + " completed within " + timeout, e);
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+}
