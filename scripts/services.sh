@@ -371,7 +371,7 @@ install_es() {
 
 java_major() { # java-home
   local line
-  line="$("$1/bin/java" -version 2>&1 | head -n1)" || return 1
+  line="$("$1/bin/java" -version 2>&1 | sed -n 1p)" || return 1
   line="${line#*version \"}"
   line="${line%%\"*}"
   line="${line#1.}"
