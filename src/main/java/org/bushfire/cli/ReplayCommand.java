@@ -1,6 +1,5 @@
 package org.bushfire.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,17 +65,17 @@ public final class ReplayCommand implements Callable<Integer> {
         if (parallelism < 1) {
             throw new ParameterException(spec.commandLine(), "--parallelism must be at least 1 (was " + parallelism + ")");
         }
-        truncate(alertsOut, "--alerts-out");
+        OutputFile.replaced(spec.commandLine(), alertsOut, "--alerts-out");
         AlertingSinks sinks = AlertingSinks.alertsTo(
                 StreamSink.of(new JsonLinesFileSink<>(alertsOut, ContractJson::alert, true), "alerts file", 1));
         if (deadLettersOut != null) {
-            truncate(deadLettersOut, "--dead-letters-out");
+            OutputFile.replaced(spec.commandLine(), deadLettersOut, "--dead-letters-out");
             sinks.deadLettersTo(StreamSink.of(
                     new JsonLinesFileSink<DeadLetter>(deadLettersOut, ContractJson::deadLetter, false),
                     "dead letters file", 1));
         }
         if (lateOut != null) {
-            truncate(lateOut, "--late-out");
+            OutputFile.replaced(spec.commandLine(), lateOut, "--late-out");
             sinks.lateReadingsTo(StreamSink.of(new JsonLinesFileSink<Reading>(lateOut,
                     r -> ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS), false), "late readings file", 1));
         }
@@ -95,18 +94,6 @@ public final class ReplayCommand implements Callable<Integer> {
                 total(totals, JobMetrics.CHAINS), total(totals, JobMetrics.ALERTS), alertsOut);
         err.flush();
         return 0;
-    }
-
-    private void truncate(Path file, String option) {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new ParameterException(spec.commandLine(), option + ": no such directory " + parent);
-        }
-        try {
-            Files.write(file, new byte[0]);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), option + ": cannot write " + file + " (" + e.getMessage() + ")");
-        }
     }
 
     private static Object total(Map<String, Object> totals, String name) {

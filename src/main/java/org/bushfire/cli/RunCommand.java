@@ -1,8 +1,6 @@
 package org.bushfire.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -101,7 +99,7 @@ public final class RunCommand implements Callable<Integer> {
                 .rawReadingsTo(ElasticsearchSinks.rawReadings(esSettings, config.threshold()))
                 .deadLettersTo(deadLettersOut == null
                         ? StreamSink.of(new DeadLetterLog(), "dead letters log")
-                        : StreamSink.of(new JsonLinesFileSink<>(writable(deadLettersOut, "--dead-letters-out"),
+                        : StreamSink.of(new JsonLinesFileSink<>(OutputFile.appended(spec.commandLine(), deadLettersOut, "--dead-letters-out"),
                                 ContractJson::deadLetter, true), "dead letters file", 1));
 
         StreamExecutionEnvironment env = environment();
@@ -130,7 +128,7 @@ public final class RunCommand implements Callable<Integer> {
         StreamSink<Alert> toSns = SnsAlertSink.streamSink(snsSettings);
         StreamSink<Alert> toIndex = ElasticsearchSinks.alerts(esSettings);
         StreamSink<Alert> toFile = alertsOut == null ? null : StreamSink.of(
-                new JsonLinesFileSink<>(writable(alertsOut, "--alerts-out"), ContractJson::alert, true), "alerts file", 1);
+                new JsonLinesFileSink<>(OutputFile.appended(spec.commandLine(), alertsOut, "--alerts-out"), ContractJson::alert, true), "alerts file", 1);
         return stream -> {
             toSns.attach(stream);
             toIndex.attach(stream);
@@ -155,20 +153,5 @@ public final class RunCommand implements Callable<Integer> {
 
     private static boolean isLocal() {
         return Boolean.getBoolean(LOCAL_PROPERTY);
-    }
-
-    private Path writable(Path file, String option) {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new ParameterException(spec.commandLine(), option + ": no such directory " + parent);
-        }
-        try {
-            if (!Files.exists(file)) {
-                Files.createFile(file);
-            }
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), option + ": cannot write " + file + " (" + e.getMessage() + ")");
-        }
-        return file;
     }
 }

@@ -38,8 +38,8 @@ import org.bushfire.job.AlertingJob;
 import org.bushfire.job.AlertingSinks;
 import org.bushfire.testing.LocalServices;
 import org.elasticsearch.client.Request;
-import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
+import org.bushfire.testing.TestIndices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,10 +105,7 @@ class HeatMapPageIntegrationTest {
             if (server != null) {
                 server.close();
             }
-            for (String index : List.of(settings.readingsIndex(), settings.alertsIndex())) {
-                deleteIfPresent("/" + index);
-                deleteIfPresent("/_index_template/" + index);
-            }
+            TestIndices.deleteJobIndices(es, settings);
         } finally {
             es.close();
         }
@@ -296,13 +293,4 @@ class HeatMapPageIntegrationTest {
         assertThat(server.url()).startsWith("http://127.0.0.1:");
     }
 
-    private void deleteIfPresent(String path) throws IOException {
-        try {
-            es.performRequest(new Request("DELETE", path));
-        } catch (ResponseException e) {
-            if (e.getResponse().getStatusLine().getStatusCode() != 404) {
-                throw e;
-            }
-        }
-    }
 }

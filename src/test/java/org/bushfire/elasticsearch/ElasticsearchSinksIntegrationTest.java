@@ -32,8 +32,8 @@ import org.bushfire.job.StreamSink;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.Replay;
 import org.elasticsearch.client.Request;
-import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
+import org.bushfire.testing.TestIndices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.bushfire.testing.TestCluster;
@@ -81,10 +81,7 @@ class ElasticsearchSinksIntegrationTest {
     @AfterEach
     void deleteIndices() throws IOException {
         try {
-            for (String index : List.of(settings.readingsIndex(), settings.alertsIndex())) {
-                deleteIfPresent("/" + index);
-                deleteIfPresent("/_index_template/" + index);
-            }
+            TestIndices.deleteJobIndices(es, settings);
         } finally {
             es.close();
         }
@@ -123,10 +120,7 @@ class ElasticsearchSinksIntegrationTest {
             JsonNode mapping = get("/" + longer.readingsIndex() + "/_mapping").path(longer.readingsIndex()).path("mappings");
             assertThat(IndexTemplates.fieldTypes(mapping)).containsEntry("location", "geo_point");
         } finally {
-            for (String index : List.of(longer.readingsIndex(), longer.alertsIndex())) {
-                deleteIfPresent("/" + index);
-                deleteIfPresent("/_index_template/" + index);
-            }
+            TestIndices.deleteJobIndices(es, longer);
         }
     }
 
@@ -372,15 +366,6 @@ class ElasticsearchSinksIntegrationTest {
         return ids;
     }
 
-    private void deleteIfPresent(String path) throws IOException {
-        try {
-            es.performRequest(new Request("DELETE", path));
-        } catch (ResponseException e) {
-            if (e.getResponse().getStatusLine().getStatusCode() != 404) {
-                throw e;
-            }
-        }
-    }
 
     /** Threads of Apache's async HTTP client, which the Elasticsearch REST client runs on. */
     private static int restClientThreads() {

@@ -33,6 +33,7 @@ import org.bushfire.testing.LocalServices.Service;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
+import org.bushfire.testing.TestIndices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -89,10 +90,7 @@ class SecuredElasticsearchIntegrationTest {
     @AfterEach
     void deleteIndices() throws IOException {
         try {
-            for (String index : List.of(secured.readingsIndex(), secured.alertsIndex())) {
-                deleteIfPresent("/" + index);
-                deleteIfPresent("/_index_template/" + index);
-            }
+            TestIndices.deleteJobIndices(es, secured);
         } finally {
             es.close();
         }
@@ -183,15 +181,6 @@ class SecuredElasticsearchIntegrationTest {
         return ids;
     }
 
-    private void deleteIfPresent(String path) throws IOException {
-        try {
-            es.performRequest(new Request("DELETE", path));
-        } catch (ResponseException e) {
-            if (e.getResponse().getStatusLine().getStatusCode() != 404) {
-                throw e;
-            }
-        }
-    }
 
     private static JsonNode json(org.elasticsearch.client.Response response) throws IOException {
         return JSON.readTree(EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
