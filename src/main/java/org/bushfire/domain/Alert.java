@@ -38,7 +38,7 @@ public class Alert {
 
     /** Deterministic: a name-based UUID of the fire's identity. */
     public static String idOf(String network, String fireRoot, long fireRootOnsetTimestamp) {
-        String fire = network + '\u001f' + fireRoot + '\u001f' + fireRootOnsetTimestamp;
+        String fire = Fire.key(network, fireRoot, fireRootOnsetTimestamp);
         return UUID.nameUUIDFromBytes(fire.getBytes(StandardCharsets.UTF_8)).toString();
     }
 

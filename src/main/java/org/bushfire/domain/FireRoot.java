@@ -14,6 +14,11 @@ public final class FireRoot {
     private FireRoot() {}
 
     public static String find(String node, InfectionLinks links) {
+        return walk(node, links).root;
+    }
+
+    /** The path from the node up to its root, every node on it with a known onset, and the root. */
+    public static Walk walk(String node, InfectionLinks links) {
         List<String> path = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         String current = node;
@@ -22,12 +27,29 @@ public final class FireRoot {
             seen.add(current);
             String infector = links.infectorOf(current);
             if (infector == null || !links.hasOnset(infector)) {
-                return current;
+                return new Walk(path, current);
             }
             if (seen.contains(infector)) {
-                return smallestFrom(path, path.indexOf(infector));
+                return new Walk(path, smallestFrom(path, path.indexOf(infector)));
             }
             current = infector;
+        }
+    }
+
+    /** Where a walk went: the node itself, then its infector, its infector's infector, …; and the root. */
+    public static final class Walk {
+        /** Distinct nodes, starting with the node walked from; each one's infector is the next. */
+        public final List<String> path;
+        public final String root;
+
+        Walk(List<String> path, String root) {
+            this.path = path;
+            this.root = root;
+        }
+
+        /** The node's nearest ancestors, nearest first: at most {@code count} of them. */
+        public List<String> ancestors(int count) {
+            return path.subList(1, Math.min(path.size(), count + 1));
         }
     }
 

@@ -30,8 +30,17 @@ public class InfectionChain {
 
     /** Identifies the fire: network, root, and the root's onset (a node may burn again after state expiry). */
     public String fireKey() {
-        Onset last = last();
-        return network() + '\u001f' + last.fireRoot + '\u001f' + last.fireRootOnsetTimestamp;
+        return last().fireKey();
+    }
+
+    /**
+     * Event-time order of completion: earlier last onset first, and among chains completing at one instant the
+     * one whose last onset was released first (the order the chain pattern met them in).
+     */
+    public boolean completesBefore(InfectionChain other) {
+        Onset a = last();
+        Onset b = other.last();
+        return a.timestamp() != b.timestamp() ? a.timestamp() < b.timestamp() : a.releaseRank < b.releaseRank;
     }
 
     @Override

@@ -11,6 +11,11 @@ public class Onset {
     public String fireRoot;
     public boolean fireRootNumeric;
     public long fireRootOnsetTimestamp;
+    /**
+     * Position among the onsets released at the same event time, in infection order (infectors first): which
+     * of two chains completing at one instant completed first.
+     */
+    public int releaseRank;
 
     public Onset() {}
 
@@ -43,6 +48,18 @@ public class Onset {
         return o;
     }
 
+    /** This onset as released into its fire tree: stamped with its fire's root and its rank in the instant. */
+    public Onset released(SensorId root, long rootOnsetTimestamp, int rank) {
+        Onset o = withFireRoot(root, rootOnsetTimestamp);
+        o.releaseRank = rank;
+        return o;
+    }
+
+    /** Identifies the fire this onset was placed in (see {@link Fire#key}). */
+    public String fireKey() {
+        return Fire.key(network(), fireRoot, fireRootOnsetTimestamp);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Onset)) {
@@ -51,7 +68,7 @@ public class Onset {
         Onset other = (Onset) o;
         return Objects.equals(reading, other.reading) && Objects.equals(fireRoot, other.fireRoot)
                 && fireRootNumeric == other.fireRootNumeric
-                && fireRootOnsetTimestamp == other.fireRootOnsetTimestamp;
+                && fireRootOnsetTimestamp == other.fireRootOnsetTimestamp && releaseRank == other.releaseRank;
     }
 
     @Override

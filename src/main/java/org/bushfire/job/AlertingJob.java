@@ -7,6 +7,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.InfectionChain;
+import org.bushfire.domain.LineageOnset;
 import org.bushfire.domain.Onset;
 import org.bushfire.domain.Reading;
 import org.bushfire.domain.ReadingDecoder;
@@ -22,9 +23,9 @@ import org.bushfire.domain.SensorRecord;
  *                                                  └─ on-time readings ───────┴─ raw readings
  *                                                       │ hot only
  *                                                       ├ keyBy network/node ─ onset (source idleness ends)
- *                                                       ├ keyBy network ─ fire tree order + root
- *                                                       ├ keyBy network ─ CEP infection chain
- *                                                       └ keyBy fire ─ one alert per fire ─ alerts
+ *                                                       ├ keyBy network ─ fire tree order: root, lineage copies
+ *                                                       ├ keyBy chain start ─ CEP infection chain
+ *                                                       └ keyBy fire ─ one alert per fire (in event time) ─ alerts
  * </pre>
  */
 public final class AlertingJob {
@@ -65,15 +66,17 @@ public final class AlertingJob {
         DataStream<Onset> onsets = detected
                 .transform("onsets never idle", detected.getType(), new NeverIdle<>()).uid("onsets-never-idle");
 
-        DataStream<Onset> ordered = onsets
+        DataStream<LineageOnset> lineages = onsets
                 .keyBy(new Keys.ByNetwork())
-                .process(new FireTreeOrder(config.stateRetention())).name("fire tree order").uid("fire-tree-order");
+                .process(new FireTreeOrder(config.stateRetention(), config.chainLength()))
+                .name("fire tree order").uid("fire-tree-order");
 
         DataStream<InfectionChain> chains = CEP
-                .pattern(ordered.keyBy(new Keys.ByNetwork()),
-                        InfectionChainPattern.create(config.chainLength(), config.hopWindow()))
+                .pattern(lineages.keyBy(new Keys.ByChainStart()),
+                        InfectionChainPattern.create(config.chainLength(), config.hopWindow()),
+                        new InfectionChainPattern.ReleaseOrder())
                 .inEventTime()
-                .process(new InfectionChainPattern.ToChain()).name("infection chains").uid("infection-chains");
+                .process(new InfectionChainPattern.ToChain()).name("infection chains").uid("infection-chains-by-chain-start");
 
         DataStream<Alert> alerts = chains
                 .keyBy(new Keys.ByFire())

@@ -12,28 +12,40 @@ import org.apache.flink.util.Collector;
 import org.bushfire.domain.FireRoot;
 import org.bushfire.domain.InfectionLinks;
 import org.bushfire.domain.InfectionOrder;
+import org.bushfire.domain.LineageOnset;
 import org.bushfire.domain.Onset;
 import org.bushfire.domain.SensorId;
 
 /**
  * Per network: releases onsets in event-time order once the watermark passes them — infectors first among
- * onsets of one instant — and stamps each with the root of its fire, found by following {@code infectedBy}
- * through the onsets known at that moment. The chain pattern downstream relies on that order; the alert
- * step deduplicates by that root. Known onsets are forgotten after the state retention.
+ * onsets of one instant — stamps each with the root of its fire (found by following {@code infectedBy}
+ * through the onsets known at that moment) and its rank in the instant, and routes it to the chains it can
+ * belong to: one {@link LineageOnset} for the chain starting at the node itself and one for each of its N − 1
+ * nearest ancestors. The chain pattern downstream is keyed by that chain start, so its work per onset is
+ * bounded by the lineage, not by the size of the fire or the network.
+ *
+ * <p>This is the one step keyed by network, because the contract makes it global to a network: a root is
+ * reached by walking any node's links, and the order within an instant spans the whole network. Its work per
+ * onset is a few state accesses plus the walk to the root; everything costlier is keyed finer. Known onsets
+ * are forgotten after the state retention.
  */
-public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Onset> {
+public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, LineageOnset> {
     private final long retentionMillis;
+    private final int chainLength;
 
     /** Node → what its onset said, for root finding. */
     private transient MapState<String, KnownOnset> known;
-    /** Onsets waiting for the watermark, by event time. */
-    private transient MapState<Long, List<Onset>> pending;
+    /** How many onsets wait for the watermark, by event time. */
+    private transient MapState<Long, Integer> waiting;
+    /** The waiting onsets, by "event time/arrival number": one state write per onset, however many share it. */
+    private transient MapState<String, Onset> pending;
     /** Nodes to forget, by the event time at which they expire. */
     private transient MapState<Long, List<String>> expiring;
-    private transient InfectionLinks links;
+    private transient KnownLinks links;
 
-    public FireTreeOrder(Duration retention) {
+    public FireTreeOrder(Duration retention, int chainLength) {
         this.retentionMillis = retention.toMillis();
+        this.chainLength = chainLength;
     }
 
     /** The part of a node's onset that root finding needs. */
@@ -55,30 +67,42 @@ public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Ons
     public void open(OpenContext openContext) {
         known = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("known-onsets", Types.STRING, Types.POJO(KnownOnset.class)));
+        waiting = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("waiting-onsets", Types.LONG, Types.INT));
         pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending-onsets", Types.LONG, Types.LIST(Types.POJO(Onset.class))));
+                new MapStateDescriptor<>("pending-onsets-by-arrival", Types.STRING, Types.POJO(Onset.class)));
         expiring = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("expiring-nodes", Types.LONG, Types.LIST(Types.STRING)));
         links = new KnownLinks();
     }
 
     @Override
-    public void processElement(Onset onset, Context ctx, Collector<Onset> out) throws Exception {
+    public void processElement(Onset onset, Context ctx, Collector<LineageOnset> out) throws Exception {
         long t = onset.timestamp();
-        List<Onset> due = pending.get(t);
-        if (due == null) {
-            due = new ArrayList<>();
+        Integer count = waiting.get(t);
+        if (count == null) {
+            count = 0;
             ctx.timerService().registerEventTimeTimer(t);
         }
-        due.add(onset);
-        pending.put(t, due);
+        pending.put(pendingKey(t, count), onset);
+        waiting.put(t, count + 1);
+    }
+
+    private static String pendingKey(long timestamp, int arrival) {
+        return timestamp + "/" + arrival;
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Onset> out) throws Exception {
-        List<Onset> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LineageOnset> out) throws Exception {
+        Integer count = waiting.get(timestamp);
+        if (count != null) {
+            waiting.remove(timestamp);
+            List<Onset> due = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String key = pendingKey(timestamp, i);
+                due.add(pending.get(key));
+                pending.remove(key);
+            }
             release(InfectionOrder.sort(due), timestamp, ctx, out);
         }
         List<String> expired = expiring.get(timestamp);
@@ -93,17 +117,24 @@ public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Ons
         }
     }
 
-    private void release(List<Onset> ordered, long timestamp, OnTimerContext ctx, Collector<Onset> out)
+    private void release(List<Onset> ordered, long timestamp, OnTimerContext ctx, Collector<LineageOnset> out)
             throws Exception {
         List<String> nodes = new ArrayList<>(ordered.size());
         for (Onset onset : ordered) {
             known.put(onset.node(), new KnownOnset(onset));
             nodes.add(onset.node());
         }
-        for (Onset onset : ordered) {
-            String root = FireRoot.find(onset.node(), links);
-            KnownOnset rootOnset = known.get(root);
-            out.collect(onset.withFireRoot(new SensorId(root, rootOnset.nodeNumeric), rootOnset.onsetTimestamp));
+        for (int rank = 0; rank < ordered.size(); rank++) {
+            Onset onset = ordered.get(rank);
+            links.startWalk();
+            FireRoot.Walk walk = FireRoot.walk(onset.node(), links);
+            KnownOnset rootOnset = known.get(walk.root);
+            Onset released = onset.released(
+                    new SensorId(walk.root, rootOnset.nodeNumeric), rootOnset.onsetTimestamp, rank);
+            out.collect(new LineageOnset(released, released.node()));
+            for (String ancestor : walk.ancestors(chainLength - 1)) {
+                out.collect(new LineageOnset(released, ancestor));
+            }
         }
         long expiry = timestamp + retentionMillis;
         List<String> alreadyExpiring = expiring.get(expiry);
@@ -114,25 +145,41 @@ public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Ons
         ctx.timerService().registerEventTimeTimer(expiry);
     }
 
-    /** Root finding's view of {@link #known}. */
+    /**
+     * Root finding's view of {@link #known}. A walk asks whether an infector has an onset and then whom that
+     * infector names: the last node read is kept for the walk, so each hop costs one state read.
+     */
     private final class KnownLinks implements InfectionLinks {
+        private String lastNode;
+        private KnownOnset lastOnset;
+
+        /** Nothing read before holds: another key, or state changed since. */
+        void startWalk() {
+            lastNode = null;
+            lastOnset = null;
+        }
+
+        private KnownOnset read(String node) {
+            if (!node.equals(lastNode)) {
+                try {
+                    lastOnset = known.get(node);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot read known onsets", e);
+                }
+                lastNode = node;
+            }
+            return lastOnset;
+        }
+
         @Override
         public boolean hasOnset(String node) {
-            try {
-                return known.contains(node);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read known onsets", e);
-            }
+            return read(node) != null;
         }
 
         @Override
         public String infectorOf(String node) {
-            try {
-                KnownOnset k = known.get(node);
-                return k == null ? null : k.infectedBy;
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read known onsets", e);
-            }
+            KnownOnset k = read(node);
+            return k == null ? null : k.infectedBy;
         }
     }
 }

@@ -2,6 +2,7 @@ package org.bushfire.job;
 
 import org.apache.flink.api.java.functions.KeySelector;
 import org.bushfire.domain.InfectionChain;
+import org.bushfire.domain.LineageOnset;
 import org.bushfire.domain.Onset;
 import org.bushfire.domain.Reading;
 
@@ -20,6 +21,22 @@ final class Keys {
         @Override
         public String getKey(Onset o) {
             return o.network();
+        }
+    }
+
+    /**
+     * The chain pattern's key: the chain start, folded into a fixed number of buckets. Keyed by chain start
+     * itself, every sensor that ever burnt would leave the pattern's empty per-key state behind forever (Flink
+     * CEP keeps a key's initial NFA state); folded, that remainder is at most {@link #CHAIN_START_BUCKETS} small
+     * entries, while a bucket still holds only a few lineages at a time. String hash codes are fixed by the
+     * Java specification, so a chain start lands in the same bucket after a restart or an upgrade.
+     */
+    static final class ByChainStart implements KeySelector<LineageOnset, Integer> {
+        static final int CHAIN_START_BUCKETS = 1 << 14;
+
+        @Override
+        public Integer getKey(LineageOnset o) {
+            return Math.floorMod((o.network() + '\u001f' + o.chainStart).hashCode(), CHAIN_START_BUCKETS);
         }
     }
 

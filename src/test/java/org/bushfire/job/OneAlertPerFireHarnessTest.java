@@ -53,6 +53,8 @@ class OneAlertPerFireHarnessTest {
         add(chain("r", 1, "r", "a", "b", "c", "d"));
         add(chain("r", 2, "a", "x", "y", "z", "w"));
         add(chain("q", 3, "q", "m", "n", "o", "p"));
+        assertThat(harness.extractOutputValues()).as("held until the watermark passes the completion").isEmpty();
+        harness.processWatermark(10 * MINUTE);
 
         List<Alert> alerts = harness.extractOutputValues();
         assertThat(alerts).extracting(a -> a.fireRoot).containsExactly("r", "q");
@@ -61,10 +63,41 @@ class OneAlertPerFireHarnessTest {
     }
 
     @Test
+    void theChainCompletingFirstInEventTimeAlertsWhateverOrderChainsArriveIn() throws Exception {
+        // Chains of one fire come from parallel pattern instances: the later one may arrive first.
+        add(chain("r", 3, "b", "c", "d", "e", "f"));
+        add(chain("r", 1, "r", "a", "b", "c", "d"));
+        harness.processWatermark(10 * MINUTE);
+
+        assertThat(harness.extractOutputValues()).singleElement()
+                .satisfies(a -> assertThat(a.chainNodes()).containsExactly("r", "a", "b", "c", "d"));
+    }
+
+    @Test
+    void ofChainsCompletingAtOneInstantTheOneReleasedFirstAlerts() throws Exception {
+        InfectionChain second = ranked(chain("r", 1, "r", "a", "b", "c", "e"), 7);
+        InfectionChain first = ranked(chain("r", 1, "r", "a", "b", "c", "d"), 2);
+        add(second);
+        add(first);
+        harness.processWatermark(10 * MINUTE);
+
+        assertThat(harness.extractOutputValues()).singleElement()
+                .satisfies(a -> assertThat(a.chainNodes()).endsWith("d"));
+    }
+
+    /** The chain with its last onset at this rank among the onsets released at its instant. */
+    static InfectionChain ranked(InfectionChain chain, int rank) {
+        chain.last().releaseRank = rank;
+        return chain;
+    }
+
+    @Test
     void stateAndTimersAreGoneAfterRetention() throws Exception {
         InfectionChain chain = chain("r", 1, "r", "a", "b", "c", "d");
         add(chain);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        harness.processWatermark(chain.completedTimestamp());
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).as("the fire is remembered as alerted").isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         harness.processWatermark(chain.completedTimestamp() + RETENTION.toMillis());
