@@ -17,12 +17,13 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Remembers every test or class skipped in this run and why, and writes the list to
- * {@code target/skipped-tests.txt} when the run ends; the build prints that file as its last words (the pom's
+ * {@code target/skipped-tests.txt} ({@code -it.txt} for failsafe's run) when the run ends; the build prints that file as its last words (the pom's
  * {@code skipped-tests} execution), so a green run on a machine without shellcheck or Chromium says plainly what
  * it did not prove. Registered through {@code META-INF/services}, so it sees every test without being named.
  */
 public final class SkippedTests implements TestExecutionListener {
-    static final Path REPORT = Path.of("target", "skipped-tests.txt");
+    /** Where the list goes: surefire's default, or the run's own (failsafe's) from {@code bushfire.skipped.report}. */
+    static final Path REPORT = Path.of(System.getProperty("bushfire.skipped.report", "target/skipped-tests.txt"));
 
     /** Reason → the tests or classes skipped for it. */
     private final Map<String, TreeSet<String>> skipped = new TreeMap<>();
