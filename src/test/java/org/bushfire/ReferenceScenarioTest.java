@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,16 +14,17 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.bushfire.domain.Reading;
 import org.bushfire.domain.ReadingParser;
+import org.bushfire.simulator.ReferenceScenario;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed example readings are the shared reference scenario, row for row. Paths are relative to the
- * project root (Maven's working directory for tests); the shared folder sits beside the project root.
+ * The committed example readings are the reference scenario, row for row: the CSV built into the simulator
+ * (read from the classpath, the one copy there is) against {@code examples/reference-11-nodes.jsonl} (relative
+ * to the project root, Maven's working directory for tests). docs/contract.md describes the scenario.
  */
 class ReferenceScenarioTest {
     static final Path JSONL = Path.of("examples", "reference-11-nodes.jsonl");
-    static final Path CSV = Path.of("..", "shared", "scenarios", "reference-11-nodes.csv");
     static final long BATCH_INTERVAL_MS = 60_000L;
 
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -42,11 +44,15 @@ class ReferenceScenarioTest {
 
     @BeforeAll
     static void read() throws IOException {
-        assertThat(CSV).as("shared scenario beside the project root (working directory %s)",
-                Path.of("").toAbsolutePath()).isRegularFile();
         assertThat(JSONL).as("committed example (working directory %s)", Path.of("").toAbsolutePath())
                 .isRegularFile();
-        rows = Files.readAllLines(CSV, StandardCharsets.UTF_8).stream()
+        String csv;
+        try (InputStream in = ReferenceScenarioTest.class.getClassLoader().getResourceAsStream(ReferenceScenario.BUILT_IN)) {
+            assertThat(in).as("the simulator's built-in scenario %s on the classpath", ReferenceScenario.BUILT_IN)
+                    .isNotNull();
+            csv = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        rows = csv.lines()
                 .filter(l -> !l.isBlank())
                 .map(Row::parse)
                 .collect(Collectors.toList());

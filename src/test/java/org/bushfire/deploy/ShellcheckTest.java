@@ -1,9 +1,7 @@
 package org.bushfire.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.bushfire.testing.RequiredTool;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every shell script of the deployment and the dashboards passes shellcheck. A machine without shellcheck
- * fails this test (it does not skip): CI installs it with {@code apt-get install -y shellcheck}.
+ * Every shell script of the deployment and the dashboards passes shellcheck. Without shellcheck the test is
+ * skipped, naming the install command, except in CI, where it fails ({@link RequiredTool}).
  */
 class ShellcheckTest {
     static final List<Path> FOLDERS = List.of(Path.of("deploy"), Path.of("dashboards"),
@@ -34,16 +33,10 @@ class ShellcheckTest {
         }
         assertThat(scripts).as("scripts found").anyMatch(s -> s.endsWith("create-cluster.sh"));
 
-        List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources", "--format=gcc"));
+        List<String> command = new ArrayList<>(List.of(RequiredTool.SHELLCHECK.require().toString(),
+                "--external-sources", "--format=gcc"));
         command.addAll(scripts);
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            fail("shellcheck is not installed, so the deploy scripts cannot be checked: "
-                    + "apt-get install -y shellcheck (" + notInstalled.getMessage() + ")");
-            return;
-        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try (var in = process.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import org.bushfire.domain.Reading;
 
 /**
- * The shared reference scenario ({@code shared/scenarios/reference-11-nodes.csv}; a copy is built into the
- * simulator): 11 sensors in network {@code default}, five batches. Round k is batch k + 1; rounds past the last
+ * The reference scenario of docs/contract.md, built into the simulator as
+ * {@code scenarios/reference-11-nodes.csv} (the one copy; the committed example readings are tested against it): 11 sensors in network {@code default}, five batches. Round k is batch k + 1; rounds past the last
  * batch repeat it — the sensors go on reporting what they last saw — so a live stream keeps moving the job's
  * watermark past the last onset.
  *
@@ -49,7 +49,7 @@ public final class ReferenceScenario implements Scenario {
         this.interval = interval;
     }
 
-    /** The built-in copy of the shared scenario. */
+    /** The built-in scenario. */
     public static ReferenceScenario builtIn(long start, long interval) {
         try (InputStream in = ReferenceScenario.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
             if (in == null) {

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 @Command(name = "simulate", mixinStandardHelpOptions = true, version = "bushfire simulator 0.1.0",
         sortOptions = false, usageHelpWidth = 110,
         description = {
-            "Sensor readings for the bushfire alerting job, in the job's own reading format: the shared reference "
+            "Sensor readings for the bushfire alerting job, in the job's own reading format: the reference "
                     + "scenario, or generated sensor meshes with fires spreading over them. To a JSON Lines file, "
                     + "stdout or a Kinesis stream; --truth writes what really happened.",
             "Durations: 500ms, 30s, 30m, 1h, 1d, 1h30m. Credentials (Kinesis): the AWS default provider chain."})
@@ -67,7 +67,7 @@ public final class SimulatorCli implements Callable<Integer> {
 
     static final class What {
         @Option(names = "--scenario", paramLabel = "reference|generated", defaultValue = "reference",
-                description = "reference: the shared 11-sensor scenario (five batches, one fire); generated: "
+                description = "reference: the built-in 11-sensor scenario (five batches, one fire); generated: "
                         + "geo-located meshes with spreading fires (default: ${DEFAULT-VALUE}).")
         String scenario;
 
@@ -86,7 +86,7 @@ public final class SimulatorCli implements Callable<Integer> {
 
         @Option(names = "--reference-csv", paramLabel = "FILE",
                 description = "Reference scenario from this CSV (batch,event,node,temperature,infectedBy) instead "
-                        + "of the built-in copy of shared/scenarios/reference-11-nodes.csv.")
+                        + "of the built-in reference-11-nodes.csv.")
         Path referenceCsv;
 
         @Option(names = "--quiet", description = "No progress lines on stderr (the summary line is still printed).")

@@ -21,18 +21,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The command line: the reference scenario, formats, the clock, and refusals that name the option to fix. */
 class SimulatorCliTest {
     static final Path EXAMPLE = Path.of("examples", "reference-11-nodes.jsonl");
-    static final Path SHARED_CSV = Path.of("..", "shared", "scenarios", "reference-11-nodes.csv");
 
     @TempDir
     Path dir;
-
-    @Test
-    void builtInReferenceScenarioIsTheSharedOne() throws Exception {
-        assertThat(SHARED_CSV).as("shared scenario beside the project root").isRegularFile();
-        try (var in = getClass().getClassLoader().getResourceAsStream(ReferenceScenario.BUILT_IN)) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(Files.readString(SHARED_CSV));
-        }
-    }
 
     @Test
     void referenceScenarioGivesTheReadingsOfTheCommittedExample() throws Exception {
