@@ -95,6 +95,21 @@ public final class GeneratedScenario implements Scenario {
         return new GeneratedScenario(settings, mesh, starts, spread, offset, peak, SeededRandom.of(seed, "noise"));
     }
 
+    /**
+     * Rounds of {@code intervalMillis} that see every fire of a branching run to its end, and a few more for the
+     * last onsets to be reported. Needs ignition times that do not depend on the run's length: explicit
+     * ignitions, and random fires only with {@code igniteWithin} set. A fire's spread does not depend on where the
+     * run starts, so this is worked out on a run starting at 0.
+     */
+    public static int roundsUntilDone(Settings settings, long seed, long intervalMillis) {
+        if (settings.branching() == null || (settings.randomFires() > 0 && settings.igniteWithin() == null)) {
+            throw new IllegalArgumentException("a run lasts until its fires are done only with --spread-model "
+                    + "branching, and random fires need --ignite-within");
+        }
+        long last = create(settings, seed, 0, Duration.ofDays(365).toMillis()).lastInfectionTimestamp();
+        return last == FireSpread.NEVER ? 1 : (int) Math.min(Integer.MAX_VALUE, last / intervalMillis + 3);
+    }
+
     private static List<FireSpread.Start> ignitions(Settings settings, Mesh mesh, SeededRandom random, long start,
                                                     long span) {
         List<FireSpread.Start> starts = new ArrayList<>();

@@ -386,9 +386,7 @@ public final class SimulatorCli implements Callable<Integer> {
             if (settings.igniteWithin() == null) {
                 settings = withIgniteWithin(settings, Duration.ZERO);
             }
-            long last = GeneratedScenario.create(settings, seed, 0, Duration.ofDays(365).toMillis())
-                    .lastInfectionTimestamp();
-            rounds = last == FireSpread.NEVER ? 1 : (int) Math.min(Integer.MAX_VALUE, last / interval + 3);
+            rounds = GeneratedScenario.roundsUntilDone(settings, seed, interval);
         } else if (generated) {
             Duration span = time.duration != null ? time.duration : Duration.ofHours(1);
             rounds = time.rounds != null ? time.rounds : (int) Math.min(Integer.MAX_VALUE, ceilDiv(span.toMillis(), interval));
