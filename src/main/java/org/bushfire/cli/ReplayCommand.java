@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bushfire.domain.ContractJson;
 import org.bushfire.domain.DeadLetter;
@@ -53,6 +55,11 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Parallelism of the local run (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--progress-every", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "A progress line on stderr this often: records read, rate, event time reached, alerts so "
+                    + "far; 0s: none (default: 5s).")
+    java.time.Duration progressEvery;
+
     @Mixin
     AlertingOptions alerting;
 
@@ -80,13 +87,19 @@ public final class ReplayCommand implements Callable<Integer> {
                     r -> ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS), false), "late readings file", 1));
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (progressEvery.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--progress-every must not be negative");
+        }
+        Configuration local = new Configuration();
+        local.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, ReplayProgress.HEARTBEAT);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(local);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.setParallelism(parallelism);
-        new AlertingJob(config, new JsonLinesReadingsSource(input), sinks).build(env);
-        JobExecutionResult result = env.execute("bushfire replay " + input.getFileName());
-
+        new AlertingJob(config, ReplayProgress.counted(new JsonLinesReadingsSource(input)), sinks).build(env);
         PrintWriter err = spec.commandLine().getErr();
+        JobExecutionResult result = ReplayProgress.follow(env.executeAsync("bushfire replay " + input.getFileName()),
+                progressEvery, err);
+
         Map<String, Object> totals = result.getAllAccumulatorResults();
         err.printf("replay: %s readings, %s malformed, %s late, %s onsets, %s chains, %s alerts -> %s%n",
                 total(totals, JobMetrics.READINGS), total(totals, JobMetrics.MALFORMED),

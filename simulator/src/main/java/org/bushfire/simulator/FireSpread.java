@@ -70,21 +70,11 @@ public final class FireSpread {
      */
     public static FireSpread simulate(Mesh mesh, List<Start> starts, Params params, long horizon, SeededRandom random) {
         int n = mesh.size();
-        long[] time = new long[n];
-        int[] by = new int[n];
-        int[] fireOf = new int[n];
-        Arrays.fill(time, NEVER);
-        Arrays.fill(by, -1);
-        Arrays.fill(fireOf, -1);
+        long[] time = never(new long[n]);
+        int[] by = none(new int[n]);
+        int[] fireOf = none(new int[n]);
         List<Integer> order = new ArrayList<>();
-        // {time, sensor, infector (-1: ignition), fire}
-        PriorityQueue<long[]> events = new PriorityQueue<>((a, b) -> {
-            int c = Long.compare(a[0], b[0]);
-            if (c == 0) {
-                c = Long.compare(a[1], b[1]);
-            }
-            return c != 0 ? c : Long.compare(a[2], b[2]);
-        });
+        PriorityQueue<long[]> events = events();
         for (int f = 0; f < starts.size(); f++) {
             Start s = starts.get(f);
             events.add(new long[] {s.time(), s.sensor(), -1, f});
@@ -122,6 +112,156 @@ public final class FireSpread {
             }
         }
         return new FireSpread(time, by, fireOf, List.copyOf(order), fires);
+    }
+
+    /**
+     * How a branching fire spreads: when fire reaches a sensor it spreads on to between {@code minBranches} and
+     * {@code maxBranches} of its neighbours not yet burning (as many as there are, when fewer), each after a
+     * delay drawn uniformly between {@code minDelayMillis} and {@code maxDelayMillis}; the first arrival infects.
+     * Sensors report in rounds, so a delay shorter than the report interval often puts infector and infected in
+     * the same round: a same-instant hop. {@code sensorsPerFire} (0: no limit) stops each fire at exactly that
+     * many sensors — the benchmark's "a fire of K burning sensors".
+     */
+    public record Branching(int minBranches, int maxBranches, long minDelayMillis, long maxDelayMillis,
+                            int sensorsPerFire) {
+        public Branching {
+            if (minBranches < 1 || maxBranches < minBranches) {
+                throw new IllegalArgumentException("--branches must be MIN-MAX with 1 <= MIN <= MAX (was " + minBranches
+                        + "-" + maxBranches + ")");
+            }
+            if (minDelayMillis < 1 || maxDelayMillis < minDelayMillis) {
+                throw new IllegalArgumentException("--hop-delay must be MIN-MAX with 1ms <= MIN <= MAX");
+            }
+            if (sensorsPerFire < 0) {
+                throw new IllegalArgumentException("--fire-sensors must not be negative (was " + sensorsPerFire + ")");
+            }
+        }
+
+        /** The fire: each burning sensor spreads to 1–4 neighbours after 10 s – 4 min. */
+        public static Branching of(int sensorsPerFire) {
+            return new Branching(1, 4, 10_000, 240_000, sensorsPerFire);
+        }
+    }
+
+    /**
+     * Spreads branching fires (see {@link Branching}) until nothing burns, every fire has its size, or
+     * {@code horizon} is passed. A fire with a size that runs out of spreading before it has it (every neighbour
+     * it picked was reached first from elsewhere) flares up again from its most recent sensor that still has a
+     * neighbour not burning, so it reaches exactly its size wherever its part of the mesh holds that many.
+     * {@code burnMillis} bounds the delays: a sensor spreads fire only while it burns.
+     */
+    public static FireSpread branching(Mesh mesh, List<Start> starts, Branching params, long burnMillis, long horizon,
+                                       SeededRandom random) {
+        if (params.maxDelayMillis() > burnMillis) {
+            throw new IllegalArgumentException("--hop-delay's longest delay must not exceed --burn-time: a sensor "
+                    + "spreads fire only while it burns");
+        }
+        int n = mesh.size();
+        long[] time = never(new long[n]);
+        int[] by = none(new int[n]);
+        int[] fireOf = none(new int[n]);
+        List<Integer> order = new ArrayList<>();
+        PriorityQueue<long[]> events = events();
+        int[] pending = new int[starts.size()];
+        int[] burnt = new int[starts.size()];
+        List<List<Integer>> members = new ArrayList<>();
+        for (int f = 0; f < starts.size(); f++) {
+            Start s = starts.get(f);
+            events.add(new long[] {s.time(), s.sensor(), -1, f});
+            pending[f]++;
+            members.add(new ArrayList<>());
+        }
+        int cap = params.sensorsPerFire() == 0 ? Integer.MAX_VALUE : params.sensorsPerFire();
+        int fires = 0;
+        int[] candidates = new int[16];
+        while (!events.isEmpty()) {
+            long[] e = events.poll();
+            long t = e[0];
+            int target = (int) e[1];
+            int f = (int) e[3];
+            pending[f]--;
+            if (t <= horizon && time[target] == NEVER && burnt[f] < cap) {
+                time[target] = t;
+                by[target] = (int) e[2];
+                fireOf[target] = f;
+                order.add(target);
+                members.get(f).add(target);
+                if (burnt[f]++ == 0) {
+                    fires++;
+                }
+                Mesh.Sensor from = mesh.sensor(target);
+                int count = 0;
+                for (int neighbour : from.neighbours) {
+                    if (time[neighbour] == NEVER) {
+                        if (count == candidates.length) {
+                            candidates = Arrays.copyOf(candidates, count * 2);
+                        }
+                        candidates[count++] = neighbour;
+                    }
+                }
+                int branches = Math.min(count, params.minBranches()
+                        + random.nextInt(params.maxBranches() - params.minBranches() + 1));
+                for (int b = 0; b < branches; b++) {
+                    int pick = b + random.nextInt(count - b); // a partial shuffle: branches distinct neighbours
+                    int chosen = candidates[pick];
+                    candidates[pick] = candidates[b];
+                    candidates[b] = chosen;
+                    events.add(new long[] {t + hopDelay(params, random), chosen, target, f});
+                    pending[f]++;
+                }
+            }
+            if (pending[f] == 0 && burnt[f] > 0 && burnt[f] < cap) {
+                flareUp(mesh, members.get(f), time, params, random, f, horizon, events, pending);
+            }
+        }
+        order.sort((a, b) -> {
+            int c = Long.compare(time[a], time[b]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        return new FireSpread(time, by, fireOf, List.copyOf(order), fires);
+    }
+
+    /** Fire f spreads again from its most recent sensor with a neighbour not burning, if it has one in time. */
+    private static void flareUp(Mesh mesh, List<Integer> members, long[] time, Branching params, SeededRandom random,
+                                int f, long horizon, PriorityQueue<long[]> events, int[] pending) {
+        for (int i = members.size() - 1; i >= 0; i--) {
+            int from = members.get(i);
+            for (int neighbour : mesh.sensor(from).neighbours) {
+                if (time[neighbour] == NEVER) {
+                    long at = time[from] + hopDelay(params, random);
+                    if (at <= horizon) {
+                        events.add(new long[] {at, neighbour, from, f});
+                        pending[f]++;
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Infections to happen, {time, sensor, infector (-1: ignition), fire}, earliest first, ties by sensor. */
+    private static PriorityQueue<long[]> events() {
+        return new PriorityQueue<>((a, b) -> {
+            int c = Long.compare(a[0], b[0]);
+            if (c == 0) {
+                c = Long.compare(a[1], b[1]);
+            }
+            return c != 0 ? c : Long.compare(a[2], b[2]);
+        });
+    }
+
+    private static long[] never(long[] times) {
+        Arrays.fill(times, NEVER);
+        return times;
+    }
+
+    private static int[] none(int[] sensors) {
+        Arrays.fill(sensors, -1);
+        return sensors;
+    }
+
+    static long hopDelay(Branching params, SeededRandom random) {
+        return random.nextLong(params.minDelayMillis(), params.maxDelayMillis() + 1);
     }
 
     /** Erlang-2 around the mean: a fire front is less erratic than a single exponential, never instantaneous. */

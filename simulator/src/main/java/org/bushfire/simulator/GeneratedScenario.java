@@ -20,9 +20,19 @@ import org.bushfire.domain.Reading;
  * ({@link FireSpread}). Sensor ids are 1, 2, ... in each network; networks are {@code <prefix>-1}, ...
  */
 public final class GeneratedScenario implements Scenario {
-    /** Everything that shapes a generated run, apart from its clock. */
+    /**
+     * Everything that shapes a generated run, apart from its clock. {@code branching} null: fire spreads by
+     * {@code spread}'s rate and wind; otherwise as a branching fire ({@link FireSpread.Branching}), which only
+     * takes the burn time from {@code spread}.
+     */
     public record Settings(Mesh.Layout layout, FireSpread.Params spread, HeatModel.Climate climate, double threshold,
-                           int randomFires, List<Ignition> ignitions, Duration igniteWithin) {
+                           int randomFires, List<Ignition> ignitions, Duration igniteWithin,
+                           FireSpread.Branching branching) {
+        public Settings(Mesh.Layout layout, FireSpread.Params spread, HeatModel.Climate climate, double threshold,
+                        int randomFires, List<Ignition> ignitions, Duration igniteWithin) {
+            this(layout, spread, climate, threshold, randomFires, ignitions, igniteWithin, null);
+        }
+
         public Settings {
             ignitions = List.copyOf(ignitions);
             if (randomFires < 0) {
@@ -71,8 +81,10 @@ public final class GeneratedScenario implements Scenario {
         new HeatModel(settings.threshold(), settings.climate(), settings.spread().burnMillis());
         Mesh mesh = meshOf(settings, seed);
         List<FireSpread.Start> starts = ignitions(settings, mesh, SeededRandom.of(seed, "ignitions"), start, span);
-        FireSpread spread = FireSpread.simulate(mesh, starts, settings.spread(), start + span,
-                SeededRandom.of(seed, "spread"));
+        FireSpread spread = settings.branching() == null
+                ? FireSpread.simulate(mesh, starts, settings.spread(), start + span, SeededRandom.of(seed, "spread"))
+                : FireSpread.branching(mesh, starts, settings.branching(), settings.spread().burnMillis(), start + span,
+                        SeededRandom.of(seed, "spread"));
         SeededRandom sensors = SeededRandom.of(seed, "sensors");
         double[] offset = new double[mesh.size()];
         double[] peak = new double[mesh.size()];
@@ -81,6 +93,21 @@ public final class GeneratedScenario implements Scenario {
             peak[i] = sensors.nextDouble(250, 650);
         }
         return new GeneratedScenario(settings, mesh, starts, spread, offset, peak, SeededRandom.of(seed, "noise"));
+    }
+
+    /**
+     * Rounds of {@code intervalMillis} that see every fire of a branching run to its end, and a few more for the
+     * last onsets to be reported. Needs ignition times that do not depend on the run's length: explicit
+     * ignitions, and random fires only with {@code igniteWithin} set. A fire's spread does not depend on where the
+     * run starts, so this is worked out on a run starting at 0.
+     */
+    public static int roundsUntilDone(Settings settings, long seed, long intervalMillis) {
+        if (settings.branching() == null || (settings.randomFires() > 0 && settings.igniteWithin() == null)) {
+            throw new IllegalArgumentException("a run lasts until its fires are done only with --spread-model "
+                    + "branching, and random fires need --ignite-within");
+        }
+        long last = create(settings, seed, 0, Duration.ofDays(365).toMillis()).lastInfectionTimestamp();
+        return last == FireSpread.NEVER ? 1 : (int) Math.min(Integer.MAX_VALUE, last / intervalMillis + 3);
     }
 
     private static List<FireSpread.Start> ignitions(Settings settings, Mesh mesh, SeededRandom random, long start,
@@ -115,6 +142,17 @@ public final class GeneratedScenario implements Scenario {
 
     public Mesh mesh() {
         return mesh;
+    }
+
+    /** Where and when each fire really spread: infection times, infectors, fires. */
+    public FireSpread spread() {
+        return spread;
+    }
+
+    /** Event time the last sensor caught fire, or {@link FireSpread#NEVER} when no fire started. */
+    public long lastInfectionTimestamp() {
+        List<Integer> order = spread.order();
+        return order.isEmpty() ? FireSpread.NEVER : spread.infectionTime(order.get(order.size() - 1));
     }
 
     @Override
@@ -172,9 +210,17 @@ public final class GeneratedScenario implements Scenario {
         }
         run.put("radioRangeMetres", layout.radioRangeMetres());
         run.put("meanNeighbours", Math.round(mesh.meanNeighbours() * 100) / 100.0);
-        run.putObject("wind").put("fromDegrees", settings.spread().windFromDegrees())
-                .put("speedKmh", settings.spread().windSpeedKmh());
-        run.put("spreadMetresPerMinute", settings.spread().spreadMetresPerMinute());
+        FireSpread.Branching branching = settings.branching();
+        if (branching == null) {
+            run.putObject("wind").put("fromDegrees", settings.spread().windFromDegrees())
+                    .put("speedKmh", settings.spread().windSpeedKmh());
+            run.put("spreadMetresPerMinute", settings.spread().spreadMetresPerMinute());
+        } else {
+            run.putObject("branching").put("branches", branching.minBranches() + "-" + branching.maxBranches())
+                    .put("hopDelay", DurationConverter.format(Duration.ofMillis(branching.minDelayMillis())) + "-"
+                            + DurationConverter.format(Duration.ofMillis(branching.maxDelayMillis())))
+                    .put("sensorsPerFire", branching.sensorsPerFire());
+        }
         run.put("burnTime", DurationConverter.format(Duration.ofMillis(settings.spread().burnMillis())));
         ArrayNode ignitions = run.putArray("ignitions");
         for (FireSpread.Start s : starts) {

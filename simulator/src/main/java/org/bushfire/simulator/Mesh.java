@@ -44,7 +44,8 @@ public final class Mesh {
             return sensors / networks + (n < sensors % networks ? 1 : 0);
         }
 
-        double side() {
+        /** Side of each network's square area, in metres. */
+        public double side() {
             if (!Double.isNaN(sideMetres)) {
                 return sideMetres;
             }

@@ -178,6 +178,28 @@ public final class SimulatorCli implements Callable<Integer> {
                 description = "Random fires start within this much event time (default: the first half of the run).")
         Duration igniteWithin;
 
+        @Option(names = "--spread-model", paramLabel = "wind|branching", defaultValue = "wind",
+                description = "wind: fire runs over the mesh at --spread-rate, faster downwind; branching: each "
+                        + "burning sensor spreads to --branches of its neighbours after --hop-delay, fires of "
+                        + "--fire-sensors each; without --duration or --rounds the run lasts until the fires are done "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String spreadModel;
+
+        @Option(names = "--branches", paramLabel = "MIN-MAX", defaultValue = "1-4",
+                description = "--spread-model branching: neighbours each burning sensor spreads to (default: "
+                        + "${DEFAULT-VALUE}).")
+        String branches;
+
+        @Option(names = "--hop-delay", paramLabel = "MIN-MAX", defaultValue = "10s-4m",
+                description = "--spread-model branching: delay of each spread, drawn uniformly; shorter than "
+                        + "--interval makes same-instant hops (default: ${DEFAULT-VALUE}).")
+        String hopDelay;
+
+        @Option(names = "--fire-sensors", paramLabel = "K", defaultValue = "0",
+                description = "--spread-model branching: each fire stops at exactly K burning sensors (default: 0, "
+                        + "no limit).")
+        int fireSensors;
+
         @Option(names = "--wind-dir", paramLabel = "DEGREES", defaultValue = "315",
                 description = "Where the wind comes from: 315 = north-westerly, fire runs south-east (default: "
                         + "${DEFAULT-VALUE}).")
@@ -357,8 +379,15 @@ public final class SimulatorCli implements Callable<Integer> {
         long interval = time.interval.toMillis();
 
         ReferenceScenario reference = null;
+        GeneratedScenario.Settings settings = generated ? generatedSettings() : null;
         int rounds;
-        if (generated) {
+        if (generated && settings.branching() != null && time.rounds == null && time.duration == null) {
+            // Until the fires are done: their spread does not depend on where the run starts.
+            if (settings.igniteWithin() == null) {
+                settings = withIgniteWithin(settings, Duration.ZERO);
+            }
+            rounds = GeneratedScenario.roundsUntilDone(settings, seed, interval);
+        } else if (generated) {
             Duration span = time.duration != null ? time.duration : Duration.ofHours(1);
             rounds = time.rounds != null ? time.rounds : (int) Math.min(Integer.MAX_VALUE, ceilDiv(span.toMillis(), interval));
         } else {
@@ -385,7 +414,7 @@ public final class SimulatorCli implements Callable<Integer> {
 
         Scenario scenario;
         if (generated) {
-            scenario = GeneratedScenario.create(generatedSettings(), seed, start, span.toMillis());
+            scenario = GeneratedScenario.create(settings, seed, start, span.toMillis());
         } else {
             scenario = loadReference(start, interval);
         }
@@ -488,8 +517,36 @@ public final class SimulatorCli implements Callable<Integer> {
         FireSpread.Params spread = new FireSpread.Params(fire.spreadRate, fire.windDir, fire.windSpeed,
                 fire.burnTime.toMillis());
         HeatModel.Climate climate = new HeatModel.Climate(fire.ambientMean, fire.ambientSwing, fire.noise);
+        FireSpread.Branching branching = switch (fire.spreadModel) {
+            case "wind" -> null;
+            case "branching" -> branching();
+            default -> throw usage("--spread-model must be wind or branching (was '" + fire.spreadModel + "')");
+        };
+        if (branching == null && fire.fireSensors != 0) {
+            throw usage("--fire-sensors goes with --spread-model branching");
+        }
         return new GeneratedScenario.Settings(layout, spread, climate, fire.threshold, randomFires, ignitions,
-                fire.igniteWithin);
+                fire.igniteWithin, branching);
+    }
+
+    private FireSpread.Branching branching() {
+        String[] branches = fire.branches.split("-", -1);
+        String[] delays = fire.hopDelay.split("-", -1);
+        if (branches.length != 2 || delays.length != 2) {
+            throw usage("--branches and --hop-delay are MIN-MAX, e.g. --branches 1-4 --hop-delay 10s-4m");
+        }
+        try {
+            return new FireSpread.Branching(Integer.parseInt(branches[0].trim()), Integer.parseInt(branches[1].trim()),
+                    DurationConverter.parse(delays[0].trim()).toMillis(), DurationConverter.parse(delays[1].trim()).toMillis(),
+                    fire.fireSensors);
+        } catch (NumberFormatException e) {
+            throw usage("--branches must be MIN-MAX whole numbers, e.g. 1-4 (was '" + fire.branches + "')");
+        }
+    }
+
+    private static GeneratedScenario.Settings withIgniteWithin(GeneratedScenario.Settings s, Duration within) {
+        return new GeneratedScenario.Settings(s.layout(), s.spread(), s.climate(), s.threshold(), s.randomFires(),
+                s.ignitions(), within, s.branching());
     }
 
     private ReferenceScenario loadReference(long start, long interval) throws IOException {

@@ -31,8 +31,9 @@ final class ElasticsearchRun {
 
     private ElasticsearchRun() {}
 
-    static double[] measure(String esUrl, ReadingDecoder decoder, double threshold, int parallelism, int bulkActions)
-            throws Exception {
+    /** {sink docs/s, plain loader docs/s}; {@code sinkFirst} decides the order, so runs can alternate it. */
+    static double[] measure(String esUrl, ReadingDecoder decoder, double threshold, int parallelism, int bulkActions,
+            boolean sinkFirst) throws Exception {
         byte[][] readings = BenchWorkload.current.readings;
         String suffix = Long.toString(System.currentTimeMillis(), 36);
         String plainIndex = "bench-plain-" + suffix;
@@ -43,7 +44,7 @@ final class ElasticsearchRun {
         IndexTemplates.install(settings);
         IndexTemplates.install(settings.withReadingsIndex(plainIndex).withAlertsIndex("bench-plain-alerts-" + suffix));
         try {
-            double plain = plainBulk(esUrl, plainIndex, readings, threshold, bulkActions, parallelism);
+            double plain = sinkFirst ? 0 : plainBulk(esUrl, plainIndex, readings, threshold, bulkActions, parallelism);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
             env.fromSource(InMemoryReadings.source(decoder), WatermarkStrategy.noWatermarks(), "bench readings")
                     .filter(r -> r.isReading()).map(r -> r.reading).returns(Reading.class)
@@ -53,6 +54,9 @@ final class ElasticsearchRun {
             long indexed = count(esUrl, sinkIndex);
             if (indexed != readings.length) {
                 throw new IllegalStateException("the sink indexed " + indexed + " of " + readings.length + " readings");
+            }
+            if (sinkFirst) {
+                plain = plainBulk(esUrl, plainIndex, readings, threshold, bulkActions, parallelism);
             }
             return new double[] {sink, plain};
         } finally {

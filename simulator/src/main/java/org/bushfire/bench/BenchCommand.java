@@ -1,0 +1,493 @@
+package org.bushfire.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.bushfire.cli.DurationConverter;
+import org.bushfire.domain.ReadingDecoder;
+import org.bushfire.job.AlertingConfig;
+import org.bushfire.job.AlertingJob;
+import org.bushfire.job.AlertingSinks;
+import org.bushfire.job.JobMetrics;
+import org.bushfire.job.ReadingWatermarks;
+import org.bushfire.job.StreamSink;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Measures, on workloads a fire season brings ({@link Workloads}, made by the simulator's fire model) and one
+ * machine, in one run, each variant on the same in-memory readings:
+ *
+ * <ul>
+ *   <li><b>bare</b>: parse → discard, the engine's limit for our format;
+ *   <li><b>cold</b>: our real job graph on the workload's cold twin (same sensors and rounds, no fire);
+ *   <li><b>pipeline</b>: our real job graph, external sinks replaced by discarding ones;
+ *   <li><b>naive</b>: the commonly published approach, as published ({@link NaiveChain}).
+ * </ul>
+ *
+ * Fair by construction: every variant is timed by the job's net runtime; each figure is the median of
+ * {@code --runs} runs, interleaved (bare, cold, pipeline, bare, ...) so a busy moment of the machine does not
+ * fall on one variant, with the spread shown; a run over its limit is cancelled and reported as cut. The time a
+ * fire adds is pipeline minus cold, per burning sensor; over the {@code fire-K} workloads its largest / smallest
+ * says whether the detection's work per burning sensor grows with the fire. Speed is measured here, never in a
+ * test. The last line printed is one JSON object.
+ *
+ * <p>Lives with the simulator, not in the cluster jar: it needs the simulator's model, and the MiniCluster.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+        description = "Benchmark the alerting job on a local MiniCluster: bare parsing, the real pipeline on fire-heavy "
+                + "workloads and their cold twins, and the naive approach, on the same in-memory readings.")
+public final class BenchCommand implements Callable<Integer> {
+    static final List<String> WORKLOADS = List.of("standard", "fire", "concurrent", "networks", "wildfire-day");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--workloads", split = ",", defaultValue = "standard", paramLabel = "NAME[,NAME...]",
+            description = "Which: standard, fire (one fire of each --fire-sizes), concurrent, networks, wildfire-day, "
+                    + "or all (default: ${DEFAULT-VALUE}).")
+    List<String> workloads;
+
+    @Option(names = "--fire-sizes", split = ",", defaultValue = "300,1000,3000,10000,30000", paramLabel = "K[,K...]",
+            description = "Burning sensors of the fire workloads, one network each (default: ${DEFAULT-VALUE}).")
+    List<Integer> fireSizes;
+
+    @Option(names = "--background", defaultValue = "300",
+            description = "Cold sensors beside each fire-K fire (default: ${DEFAULT-VALUE}).")
+    int background;
+
+    @Option(names = "--concurrent-fires", defaultValue = "10",
+            description = "concurrent: fires in the one network (default: ${DEFAULT-VALUE}).")
+    int concurrentFires;
+
+    @Option(names = "--concurrent-size", defaultValue = "300",
+            description = "concurrent: burning sensors per fire (default: ${DEFAULT-VALUE}).")
+    int concurrentSize;
+
+    @Option(names = "--networks", defaultValue = "1000",
+            description = "networks: networks of 40 sensors, a fire of 10 in each (default: ${DEFAULT-VALUE}).")
+    int networks;
+
+    @Option(names = "--wildfire-scale", defaultValue = "1",
+            description = "wildfire-day: sensors and fires × this (1: 100,000 sensors, 50 fires of 100; default: "
+                    + "${DEFAULT-VALUE}).")
+    double wildfireScale;
+
+    @Option(names = "--wildfire-interval", defaultValue = "5m", converter = DurationConverter.class,
+            description = "wildfire-day: between two readings of a sensor (default: 5m).")
+    Duration wildfireInterval;
+
+    @Option(names = "--sensors", defaultValue = "10000",
+            description = "standard: sensors, networks of 100 (default: ${DEFAULT-VALUE}).")
+    int sensors;
+
+    @Option(names = "--rounds", defaultValue = "30",
+            description = "standard: readings per sensor, a minute apart (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--fires", defaultValue = "20",
+            description = "standard: fires, each a path through 6 sensors (default: ${DEFAULT-VALUE}).")
+    int fires;
+
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Runs of each variant; figures are their median (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--max-seconds", defaultValue = "120",
+            description = "Per-run limit of bare, cold and pipeline: a longer run is cut (default: ${DEFAULT-VALUE}).")
+    int maxSeconds;
+
+    @Option(names = "--naive-max-seconds", defaultValue = "30",
+            description = "Per-run limit of the naive approach; a cut run gives a lower bound (default: "
+                    + "${DEFAULT-VALUE}).")
+    int naiveMaxSeconds;
+
+    @Option(names = "--naive-runs", defaultValue = "1",
+            description = "Runs of the naive approach per workload; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int naiveRuns;
+
+    @Option(names = "--keep-going", description = "Run larger fire-K workloads even after a smaller one's pipeline "
+            + "was cut (by default they are reported as not run).")
+    boolean keepGoing;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--elasticsearch", paramLabel = "URL",
+            description = "Also compare our readings sink with a plain _bulk loader on this node (standard workload, "
+                    + "--runs times in alternating order), e.g. $BUSHFIRE_ES_URL.")
+    String elasticsearch;
+
+    @Option(names = "--latency-seconds", defaultValue = "0",
+            description = "Also measure alert latency in a real-time-paced run of this length while a big fire burns "
+                    + "(default: 0, skipped).")
+    int latencySeconds;
+
+    @Option(names = "--latency-out-of-orderness", defaultValue = "5s", converter = DurationConverter.class,
+            description = "B for the latency run (default: 5s).")
+    Duration latencyBound;
+
+    @Option(names = "--latency-big-fire", defaultValue = "10000",
+            description = "Burning sensors of the big fire in its own network during the latency run; 0: none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int latencyBigFire;
+
+    @Option(names = "--latency-small-fires", defaultValue = "40",
+            description = "Small fires elsewhere during the latency run, one alert each (default: ${DEFAULT-VALUE}).")
+    int latencySmallFires;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("bench: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (sensors < 1 || rounds < 1 || fires < 0 || parallelism < 1 || runs < 1 || maxSeconds < 1
+                || naiveMaxSeconds < 1 || naiveRuns < 0 || background < 0 || concurrentFires < 1 || concurrentSize < 1
+                || networks < 1 || !(wildfireScale > 0)) {
+            throw new IllegalArgumentException("--sensors, --rounds, --parallelism, --runs, --max-seconds, "
+                    + "--naive-max-seconds, --concurrent-*, --networks and --wildfire-scale must be positive, --fires, "
+                    + "--naive-runs and --background not negative");
+        }
+        AlertingConfig config = AlertingConfig.defaults();
+        List<BenchWorkload.Spec> specs = specs(config.threshold());
+        PrintWriter out = spec.commandLine().getOut();
+        ReadingDecoder decoder = new ReadingDecoder(config.maxClockSkew());
+        Runtime runtime = Runtime.getRuntime();
+        out.printf(Locale.ROOT, "bench: parallelism %d, %d cores, %d runs per variant (median, min–max), net job runtime; "
+                + "limits %d s, naive %d s%n", parallelism, runtime.availableProcessors(), runs, maxSeconds, naiveMaxSeconds);
+
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<Fire> fireSizes = new ArrayList<>();
+        BenchWorkload forElasticsearch = null;
+        String cutFire = null;
+        boolean warm = false;
+        for (BenchWorkload.Spec s : specs) {
+            if (s.name().startsWith("fire-") && cutFire != null && !keepGoing) {
+                out.printf(Locale.ROOT, "%-12s not run: %s was cut (--keep-going runs it anyway)%n", s.name(), cutFire);
+                Map<String, Object> skipped = new LinkedHashMap<>();
+                skipped.put("workload", s.name());
+                skipped.put("not_run_because_cut", cutFire);
+                results.add(skipped);
+                continue;
+            }
+            long generating = System.nanoTime();
+            BenchWorkload workload = BenchWorkload.generate(s, seed, parallelism, config.chainLength());
+            BenchWorkload cold = workload.coldTwin();
+            out.printf(Locale.ROOT, "%-12s %s: %,d readings (%d rounds, %.1f MB JSON), %d fires, %,d burning sensors; "
+                            + "generated in %.1f s%n", s.name(), s.description(), workload.readings.length,
+                    workload.rounds, workload.totalBytes() / 1e6, workload.fires, workload.burning,
+                    (System.nanoTime() - generating) / 1e9);
+            if (!warm) { // class loading and JIT, not reported
+                BenchWorkload.current = workload;
+                new Timing("warm-up", maxSeconds).run(parallelism, env -> bareGraph(env, decoder));
+                warm = true;
+            }
+            Measured m = measure(config, decoder, workload, cold);
+            m.print(out);
+            results.add(m.toJson());
+            if (s.name().startsWith("fire-")) {
+                fireSizes.add(new Fire(workload.burning, m));
+                if (m.pipeline.cut && cutFire == null) {
+                    cutFire = s.name();
+                }
+            }
+            if (s.name().equals("standard")) {
+                forElasticsearch = workload;
+            }
+            BenchWorkload.current = null;
+        }
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("parallelism", parallelism);
+        result.put("cores", runtime.availableProcessors());
+        result.put("runs", runs);
+        result.put("seed", seed);
+        result.put("workloads", results);
+        if (fireSizes.size() >= 2) {
+            result.put("fire_scaling", fireScaling(out, fireSizes));
+        }
+        if (elasticsearch != null) {
+            if (forElasticsearch == null) {
+                forElasticsearch = BenchWorkload.generate(Workloads.standard(sensors, rounds, fires, config.threshold()),
+                        seed, parallelism, config.chainLength());
+            }
+            result.put("elasticsearch", elasticsearch(out, decoder, config, forElasticsearch));
+        }
+        if (latencySeconds > 0) {
+            LatencyRun.Result latency = LatencyRun.measure(config.withOutOfOrderness(latencyBound), parallelism,
+                    Duration.ofSeconds(latencySeconds), latencyBigFire, latencySmallFires, seed, out);
+            result.put("latency", latency.toJson());
+        }
+        System.gc();
+        long heapMb = (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
+        result.put("heap_mb_after", heapMb);
+        out.println(new ObjectMapper().writeValueAsString(result));
+        out.flush();
+        return 0;
+    }
+
+    private List<BenchWorkload.Spec> specs(double threshold) {
+        List<String> names = workloads.contains("all") ? WORKLOADS : workloads;
+        List<BenchWorkload.Spec> specs = new ArrayList<>();
+        for (String name : names) {
+            switch (name) {
+                case "standard" -> specs.add(Workloads.standard(sensors, rounds, fires, threshold));
+                case "fire" -> fireSizes.stream().sorted().forEach(k -> {
+                    if (k < 1) {
+                        throw new IllegalArgumentException("--fire-sizes must be positive (was " + k + ")");
+                    }
+                    specs.add(Workloads.fire(k, background, threshold));
+                });
+                case "concurrent" -> specs.add(Workloads.concurrent(concurrentFires, concurrentSize, threshold));
+                case "networks" -> specs.add(Workloads.networks(networks, threshold));
+                case "wildfire-day" -> specs.add(Workloads.wildfireDay(wildfireScale, wildfireInterval, threshold));
+                default -> throw new IllegalArgumentException("--workloads: no workload '" + name + "' (there are "
+                        + String.join(", ", WORKLOADS) + " and all)");
+            }
+        }
+        return specs;
+    }
+
+    /** The variants' runs on one workload, interleaved. */
+    private Measured measure(AlertingConfig config, ReadingDecoder decoder, BenchWorkload workload, BenchWorkload cold)
+            throws Exception {
+        Measured m = new Measured(workload, maxSeconds, naiveMaxSeconds);
+        for (int r = 0; r < runs; r++) {
+            BenchWorkload.current = workload;
+            if (!m.bare.cut) {
+                m.bare.run(parallelism, env -> bareGraph(env, decoder));
+            }
+            BenchWorkload.current = cold;
+            if (!m.cold.cut) {
+                m.cold.run(parallelism, env -> pipelineGraph(env, config));
+            }
+            BenchWorkload.current = workload;
+            if (!m.pipeline.cut) {
+                m.pipeline.run(parallelism, env -> pipelineGraph(env, config));
+            }
+        }
+        BenchWorkload.current = workload;
+        for (int r = 0; r < naiveRuns && !m.naive.cut; r++) {
+            NaiveChain.READINGS.set(0);
+            NaiveChain.MATCHES.set(0);
+            m.naive.run(parallelism, env -> NaiveChain.build(env, decoder, ReadingWatermarks.strategy(config),
+                    config.threshold()));
+            m.naiveReadings = NaiveChain.READINGS.get();
+            m.naiveMatches = NaiveChain.MATCHES.get();
+        }
+        return m;
+    }
+
+    private static void bareGraph(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env,
+            ReadingDecoder decoder) {
+        env.fromSource(InMemoryReadings.source(decoder), WatermarkStrategy.noWatermarks(), "bench readings")
+                .sinkTo(new DiscardingSink<>());
+    }
+
+    private static void pipelineGraph(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env,
+            AlertingConfig config) {
+        new AlertingJob(config, new InMemoryReadings(),
+                AlertingSinks.alertsTo(StreamSink.of(new DiscardingSink<>(), "alerts"))
+                        .deadLettersTo(StreamSink.of(new DiscardingSink<>(), "dead letters"))
+                        .rawReadingsTo(StreamSink.of(new DiscardingSink<>(), "raw readings")))
+                .build(env);
+    }
+
+    /** One workload's figures. */
+    static final class Measured {
+        final BenchWorkload workload;
+        final Timing bare;
+        final Timing cold;
+        final Timing pipeline;
+        final Timing naive;
+        long naiveReadings;
+        long naiveMatches;
+
+        Measured(BenchWorkload workload, int limitSeconds, int naiveLimitSeconds) {
+            this.workload = workload;
+            this.bare = new Timing("bare", limitSeconds);
+            this.cold = new Timing("cold", limitSeconds);
+            this.pipeline = new Timing("pipeline", limitSeconds);
+            this.naive = new Timing("naive", naiveLimitSeconds);
+        }
+
+        long readings() {
+            return workload.readings.length;
+        }
+
+        /** Pipeline minus cold, per burning sensor, in ms; for a cut pipeline the least it is. NaN: unknown. */
+        double extraPerBurningSensor() {
+            if (workload.burning == 0 || !cold.measured() || pipeline.millis.isEmpty() && !pipeline.cut) {
+                return Double.NaN;
+            }
+            double pipelineMillis = pipeline.measured() ? pipeline.median() : pipeline.limitSeconds * 1000.0;
+            return (pipelineMillis - cold.median()) / workload.burning;
+        }
+
+        void print(PrintWriter out) {
+            long n = readings();
+            out.printf(Locale.ROOT, "  bare      %-44s %s readings/s%n", bare.describe(), rate(bare, n));
+            out.printf(Locale.ROOT, "  cold      %-44s %s readings/s (the same sensors and rounds, no fire)%n",
+                    cold.describe(), rate(cold, n));
+            long alerts = Timing.count(pipeline.accumulators, JobMetrics.ALERTS);
+            long late = Timing.count(pipeline.accumulators, JobMetrics.LATE)
+                    + Timing.count(pipeline.accumulators, JobMetrics.LATE_HOT);
+            out.printf(Locale.ROOT, "  pipeline  %-44s %s readings/s, %s alerts (%d expected), %d late%n",
+                    pipeline.describe(), rate(pipeline, n), pipeline.millis.isEmpty() ? "?" : Long.toString(alerts),
+                    workload.expectedAlerts, late);
+            if (naive.millis.isEmpty() && !naive.cut) {
+                out.printf("  naive     not run%n");
+            } else {
+                out.printf(Locale.ROOT, "  naive     %-44s %s readings/s, %d matches%n", naive.describe(),
+                        naive.cut ? "≥ " + String.format(Locale.ROOT, "%,.0f", naiveReadings * 1000.0
+                                / (naive.limitSeconds * 1000.0)) : rate(naive, n), naiveMatches);
+            }
+            double extra = extraPerBurningSensor();
+            out.printf(Locale.ROOT, "  per burning sensor: %s extra (pipeline − cold); pipeline / bare %s%n",
+                    Double.isNaN(extra) ? "-" : (pipeline.cut ? "≥ " : "") + String.format(Locale.ROOT, "%.2f ms", extra),
+                    pipeline.measured() && bare.measured()
+                            ? String.format(Locale.ROOT, "%.2f", bare.median() / (double) pipeline.median()) : "-");
+        }
+
+        private static String rate(Timing t, long n) {
+            return (t.cut ? "≤ " : "") + String.format(Locale.ROOT, "%,.0f", t.perSecond(n));
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("workload", workload.name());
+            o.put("description", workload.spec.description());
+            o.put("sensors", workload.sensors);
+            o.put("networks", workload.networks);
+            o.put("rounds", workload.rounds);
+            o.put("readings", readings());
+            o.put("fires", workload.fires);
+            o.put("burning_sensors", workload.burning);
+            o.put("expected_alerts", workload.expectedAlerts);
+            o.put("bare", bare.toJson());
+            o.put("cold", cold.toJson());
+            o.put("pipeline", pipeline.toJson());
+            o.put("naive", naive.toJson());
+            o.put("naive_matches", naiveMatches);
+            o.put("naive_readings", naiveReadings);
+            if (!pipeline.millis.isEmpty()) {
+                o.put("pipeline_alerts", Timing.count(pipeline.accumulators, JobMetrics.ALERTS));
+                o.put("pipeline_late", Timing.count(pipeline.accumulators, JobMetrics.LATE)
+                        + Timing.count(pipeline.accumulators, JobMetrics.LATE_HOT));
+            }
+            o.put("bare_readings_per_s", Math.round(bare.perSecond(readings())));
+            o.put("pipeline_readings_per_s", Math.round(pipeline.perSecond(readings())));
+            double extra = extraPerBurningSensor();
+            if (!Double.isNaN(extra)) {
+                o.put("extra_ms_per_burning_sensor", Math.round(extra * 1000) / 1000.0);
+                o.put("extra_is_lower_bound", pipeline.cut);
+            }
+            return o;
+        }
+    }
+
+    record Fire(int burning, Measured measured) {}
+
+    /** Largest fire's extra time per burning sensor over the smallest's: flat detection keeps it near 1. */
+    private static Map<String, Object> fireScaling(PrintWriter out, List<Fire> sizes) {
+        Fire smallest = sizes.get(0);
+        Fire largest = sizes.get(sizes.size() - 1);
+        Map<String, Object> o = new LinkedHashMap<>();
+        out.println("fire scaling (extra time per burning sensor, pipeline − cold):");
+        for (Fire f : sizes) {
+            double extra = f.measured.extraPerBurningSensor();
+            out.printf(Locale.ROOT, "  %,7d burning: %s%n", f.burning, Double.isNaN(extra) ? "-"
+                    : (f.measured.pipeline.cut ? "≥ " : "") + String.format(Locale.ROOT, "%.2f ms", extra));
+        }
+        double small = smallest.measured.extraPerBurningSensor();
+        double large = largest.measured.extraPerBurningSensor();
+        o.put("smallest_burning", smallest.burning);
+        o.put("largest_burning", largest.burning);
+        if (!Double.isNaN(small) && !Double.isNaN(large) && small > 0 && !smallest.measured.pipeline.cut) {
+            double ratio = large / small;
+            boolean lowerBound = largest.measured.pipeline.cut;
+            out.printf(Locale.ROOT, "  largest / smallest = %s%.2f (target ≤ 1.5)%n", lowerBound ? "≥ " : "", ratio);
+            o.put("ratio_largest_to_smallest", Math.round(ratio * 100) / 100.0);
+            o.put("ratio_is_lower_bound", lowerBound);
+        } else {
+            out.println("  largest / smallest: not measured (the smallest fire was cut or adds no time)");
+        }
+        return o;
+    }
+
+    /** Our sink against a plain _bulk loader, --runs times each in alternating order, medians. */
+    private Map<String, Object> elasticsearch(PrintWriter out, ReadingDecoder decoder, AlertingConfig config,
+            BenchWorkload workload) throws Exception {
+        BenchWorkload.current = workload;
+        List<Double> sink = new ArrayList<>();
+        List<Double> plain = new ArrayList<>();
+        try {
+            for (int r = 0; r < runs; r++) {
+                double[] measured = ElasticsearchRun.measure(elasticsearch, decoder, config.threshold(), parallelism,
+                        1000, r % 2 == 1);
+                sink.add(measured[0]);
+                plain.add(measured[1]);
+            }
+        } finally {
+            BenchWorkload.current = null;
+        }
+        double sinkMedian = median(sink);
+        double plainMedian = median(plain);
+        out.printf(Locale.ROOT, "elasticsearch (%,d readings, %d runs each, alternating): our sink median %,.0f docs/s "
+                        + "(%,.0f–%,.0f), plain _bulk loader %,.0f docs/s (%,.0f–%,.0f): %.2f%n", workload.readings.length,
+                runs, sinkMedian, min(sink), max(sink), plainMedian, min(plain), max(plain), sinkMedian / plainMedian);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("sink_docs_per_s", sink);
+        o.put("plain_bulk_docs_per_s", plain);
+        o.put("sink_median_docs_per_s", Math.round(sinkMedian));
+        o.put("plain_bulk_median_docs_per_s", Math.round(plainMedian));
+        return o;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /** The p-th percentile of sorted values (nearest rank); -1 when there are none. */
+    static long percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}

@@ -1,0 +1,253 @@
+package org.bushfire.bench;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.bushfire.domain.Alert;
+import org.bushfire.domain.ContractJson;
+import org.bushfire.domain.ReadingDecoder;
+import org.bushfire.domain.SensorRecord;
+import org.bushfire.job.AlertingConfig;
+import org.bushfire.job.AlertingJob;
+import org.bushfire.job.AlertingSinks;
+import org.bushfire.job.ReadingsSource;
+import org.bushfire.job.StreamSink;
+import org.bushfire.simulator.FireSpread;
+import org.bushfire.simulator.GeneratedScenario;
+import org.bushfire.simulator.HeatModel;
+import org.bushfire.simulator.Ignition;
+import org.bushfire.simulator.Mesh;
+
+/**
+ * Alert latency in a real-time-paced run while a big fire burns: the question is whether one network's big fire
+ * holds back every other network's alerts. Two generated runs of the simulator share the clock, sensors
+ * reporting every second: network {@code big-1} with a branching fire of {@code --latency-big-fire} sensors lit at
+ * the start (hops of 0.2–4 s, so it spreads during the run), and {@code small-*} networks of 20 sensors, each with
+ * a small fire (a path of six sensors) lit at a random moment of the run.
+ *
+ * <p>Readings are made ahead, then each source subtask sends a round's readings when the wall clock reaches it,
+ * stamped with that wall time; a source held back by backpressure sends late, and the lag is reported. An alert's
+ * latency runs from the wall time its completing reading (the onset of the chain's last sensor) entered the job
+ * to the wall time the alert reaches the sink. Only small fires' alerts count; the target is B + 2 s.
+ */
+final class LatencyRun {
+    static final long ROUND_MILLIS = 1000;
+    static final int SMALL_NETWORK = 20;
+
+    /** "network|node|onset" of a small fire's sensor → wall time its onset reading entered the job. */
+    static final Map<String, Long> ENTERED = new ConcurrentHashMap<>();
+    static final List<Long> LATENCIES = Collections.synchronizedList(new ArrayList<>());
+    static final AtomicLong MAX_SOURCE_LAG = new AtomicLong();
+    static final AtomicLong BIG_ALERTS = new AtomicLong();
+    static volatile Paced current;
+
+    private LatencyRun() {}
+
+    record Result(List<Long> latencies, long boundMillis, long maxSourceLagMillis, int bigBurning, long bigSpanMillis,
+            long bigAlerts, int smallFires) {
+        Map<String, Object> toJson() {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("bound_ms", boundMillis);
+            o.put("alerts", latencies.size());
+            o.put("small_fires", smallFires);
+            for (double p : new double[] {50, 95, 99, 100}) {
+                o.put(p == 100 ? "max_ms" : "p" + (int) p + "_ms", BenchCommand.percentile(latencies, p));
+            }
+            o.put("max_source_lag_ms", maxSourceLagMillis);
+            o.put("big_fire_burning", bigBurning);
+            o.put("big_fire_spread_ms", bigSpanMillis);
+            o.put("big_fire_alerts", bigAlerts);
+            return o;
+        }
+    }
+
+    /** The readings of a paced run, laid out in one ordered block per source subtask, with each one's round. */
+    static final class Paced {
+        final byte[][] readings;
+        final int[] round;
+        final long baseMillis;
+        volatile long wallStart;
+
+        Paced(byte[][] readings, int[] round, long baseMillis) {
+            this.readings = readings;
+            this.round = round;
+            this.baseMillis = baseMillis;
+        }
+    }
+
+    static Result measure(AlertingConfig config, int parallelism, Duration length, int bigFire, int smallFires,
+            long seed, PrintWriter out) throws Exception {
+        long seconds = length.toSeconds();
+        long tail = config.outOfOrderness().toSeconds() + 15;
+        if (seconds < tail + 10 || smallFires < 1) {
+            throw new IllegalArgumentException("--latency-seconds must be at least " + (tail + 10) + " (B + 25 s) for a "
+                    + "small fire to alert within the run, and --latency-small-fires at least 1");
+        }
+        int rounds = (int) seconds + 10; // a little more than the run: the job is cancelled before its sources end
+        long base = (System.currentTimeMillis() - Duration.ofDays(1).toMillis()) / ROUND_MILLIS * ROUND_MILLIS;
+        FireSpread.Params burn = new FireSpread.Params(15, 315, 20, 30_000);
+        HeatModel.Climate climate = new HeatModel.Climate(22, 8, 0.5);
+        List<GeneratedScenario> runs = new ArrayList<>();
+        if (bigFire > 0) {
+            runs.add(GeneratedScenario.create(new GeneratedScenario.Settings(
+                    new Mesh.Layout(bigFire + 300, 1, -33.7, 150.3, Double.NaN, 250, "big"), burn, climate,
+                    config.threshold(), 0, List.of(Ignition.atPlace(-33.7, 150.3, Duration.ZERO)), Duration.ZERO,
+                    new FireSpread.Branching(1, 4, 200, 4000, bigFire)), seed, base, rounds * ROUND_MILLIS));
+        }
+        runs.add(GeneratedScenario.create(new GeneratedScenario.Settings(
+                new Mesh.Layout(smallFires * SMALL_NETWORK, smallFires, -34.5, 150.3, Double.NaN, 250, "small"), burn,
+                climate, config.threshold(), smallFires, List.of(), Duration.ofSeconds(seconds - tail),
+                new FireSpread.Branching(1, 1, 500, 2000, 6)), seed, base, rounds * ROUND_MILLIS));
+
+        List<byte[]> ordered = new ArrayList<>();
+        List<Integer> roundOf = new ArrayList<>();
+        for (int k = 0; k < rounds; k++) {
+            int round = k;
+            for (GeneratedScenario run : runs) {
+                run.round(k, base + k * ROUND_MILLIS, r -> {
+                    ordered.add(ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS)
+                            .getBytes(StandardCharsets.UTF_8));
+                    roundOf.add(round);
+                });
+            }
+        }
+        byte[][] readings = new byte[ordered.size()][];
+        int[] round = new int[ordered.size()];
+        int i = 0;
+        for (int p = 0; p < parallelism; p++) {
+            for (int j = p; j < ordered.size(); j += parallelism) {
+                readings[i] = ordered.get(j);
+                round[i++] = roundOf.get(j);
+            }
+        }
+        int bigBurning = bigFire > 0 ? runs.get(0).spread().order().size() : 0;
+        long bigSpan = bigFire > 0 ? runs.get(0).lastInfectionTimestamp() - base : 0;
+        out.printf(Locale.ROOT, "latency: real-time paced, a reading from each of %,d sensors every second (%,d readings),"
+                        + " B = %d ms; a big fire of %,d sensors spreading over %.0f s in network big-1, %d small fires "
+                        + "in networks of %d%n", ordered.size() / rounds, ordered.size(),
+                config.outOfOrderness().toMillis(), bigBurning, bigSpan / 1e3, smallFires, SMALL_NETWORK);
+
+        ENTERED.clear();
+        LATENCIES.clear();
+        MAX_SOURCE_LAG.set(0);
+        BIG_ALERTS.set(0);
+        current = new Paced(readings, round, base);
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+            ReadingsSource paced = (e, decoder, watermarks) -> e.fromSource(
+                    new DataGeneratorSource<>(new PacedReadings(decoder, config.threshold()), readings.length,
+                            Types.POJO(SensorRecord.class)), watermarks, "paced readings");
+            new AlertingJob(config, paced,
+                    AlertingSinks.alertsTo(StreamSink.of(new TimedAlerts(), "timed alerts"))
+                            .rawReadingsTo(StreamSink.of(new DiscardingSink<>(), "raw readings")))
+                    .build(env);
+            JobClient job = env.executeAsync("bench: latency");
+            current.wallStart = System.currentTimeMillis() + 2000; // the sources start sending on the next rounds
+            Thread.sleep(Math.max(0, current.wallStart - System.currentTimeMillis()) + length.toMillis());
+            job.cancel().get(60, TimeUnit.SECONDS);
+        } finally {
+            current = null;
+        }
+        List<Long> sorted;
+        synchronized (LATENCIES) {
+            sorted = new ArrayList<>(LATENCIES);
+        }
+        Collections.sort(sorted);
+        Result result = new Result(sorted, config.outOfOrderness().toMillis(), MAX_SOURCE_LAG.get(), bigBurning, bigSpan,
+                BIG_ALERTS.get(), smallFires);
+        out.printf(Locale.ROOT, "latency  %d small-fire alerts (of %d fires): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms "
+                        + "(target ≤ B + 2 s = %d ms); sources fell behind the clock by up to %d ms; big fire alerts: %d%n",
+                sorted.size(), smallFires, BenchCommand.percentile(sorted, 50), BenchCommand.percentile(sorted, 95),
+                BenchCommand.percentile(sorted, 99), BenchCommand.percentile(sorted, 100),
+                config.outOfOrderness().toMillis() + 2000, MAX_SOURCE_LAG.get(), BIG_ALERTS.get());
+        return result;
+    }
+
+    /**
+     * Reading {@code index} of the laid-out readings, sent when the wall clock reaches its round and stamped
+     * with that round's wall time.
+     */
+    static final class PacedReadings implements GeneratorFunction<Long, SensorRecord> {
+        private static final long serialVersionUID = 1L;
+        private final ReadingDecoder decoder;
+        private final double threshold;
+
+        PacedReadings(ReadingDecoder decoder, double threshold) {
+            this.decoder = decoder;
+            this.threshold = threshold;
+        }
+
+        @Override
+        public SensorRecord map(Long index) throws InterruptedException {
+            Paced paced = current;
+            int i = index.intValue();
+            while (paced.wallStart == 0) {
+                Thread.sleep(10);
+            }
+            long due = paced.wallStart + paced.round[i] * ROUND_MILLIS;
+            long now = System.currentTimeMillis();
+            if (now < due) {
+                Thread.sleep(due - now);
+                now = System.currentTimeMillis();
+            }
+            MAX_SOURCE_LAG.accumulateAndGet(now - due, Math::max);
+            SensorRecord record = decoder.decode(paced.readings[i], null);
+            if (record.isReading()) {
+                record.reading.eventTimestamp += paced.wallStart - paced.baseMillis;
+                if (record.reading.isHot(threshold) && record.reading.network.startsWith("small-")) {
+                    ENTERED.putIfAbsent(record.reading.network + "|" + record.reading.node + "|"
+                            + record.reading.eventTimestamp, now);
+                }
+            }
+            return record;
+        }
+    }
+
+    /** Records, for each small fire's alert, the wall time it leaves the job minus the time its last reading entered. */
+    static final class TimedAlerts implements Sink<Alert> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public SinkWriter<Alert> createWriter(InitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(Alert alert, Context ctx) {
+                    long now = System.currentTimeMillis();
+                    if (!alert.network.startsWith("small-")) {
+                        BIG_ALERTS.incrementAndGet();
+                        return;
+                    }
+                    String last = alert.chain[alert.chain.length - 1].node();
+                    Long entered = ENTERED.get(alert.network + "|" + last + "|" + alert.completedTimestamp);
+                    if (entered != null) {
+                        LATENCIES.add(now - entered);
+                    }
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+}
