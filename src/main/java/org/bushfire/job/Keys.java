@@ -32,7 +32,7 @@ final class Keys {
      * Java specification, so a chain start lands in the same bucket after a restart or an upgrade.
      */
     static final class ByChainStart implements KeySelector<LineageOnset, Integer> {
-        static final int CHAIN_START_BUCKETS = 1 << 14;
+        static final int CHAIN_START_BUCKETS = 1 << 16;
 
         @Override
         public Integer getKey(LineageOnset o) {
