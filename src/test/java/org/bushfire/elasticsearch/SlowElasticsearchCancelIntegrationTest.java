@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.http.HttpHost;
 import org.bushfire.domain.Reading;
+import org.bushfire.testing.ElasticsearchProxy;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.TestCluster;
 import org.bushfire.testing.TestIndices;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The regression test of the writer-close deadlock: a job indexing readings into a node that takes its time
- * (every response held back by {@link SlowElasticsearch}) is cancelled while its bulks wait for an answer. Its
+ * (every response held back by {@link ElasticsearchProxy#holdResponses()}) is cancelled while its bulks wait for an answer. Its
  * tasks must cancel within seconds — before the fix, a writer closed its client under the bulk in flight and
  * then waited forever for the bulk processor's lock, and Flink killed the TaskManager after 180 s.
  */
@@ -44,12 +45,13 @@ class SlowElasticsearchCancelIntegrationTest {
     static final Duration CANCEL_BOUND = Duration.ofSeconds(15);
 
     ElasticsearchSettings settings;
-    SlowElasticsearch slow;
+    ElasticsearchProxy slow;
 
     @BeforeEach
     void slowNode() throws Exception {
         String run = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        slow = new SlowElasticsearch(LocalServices.Service.ELASTICSEARCH.endpoint());
+        slow = new ElasticsearchProxy(LocalServices.Service.ELASTICSEARCH.endpoint());
+        slow.holdResponses();
         settings = ElasticsearchSettings.defaults()
                 .withHosts(List.of(LocalServices.Service.ELASTICSEARCH.endpoint().toString()))
                 .withReadingsIndex(run + "-readings")

@@ -1,62 +1,98 @@
-package org.bushfire.elasticsearch;
+package org.bushfire.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback TCP proxy in front of a real Elasticsearch node that passes requests through at once but holds
- * every response back until {@link #answer()}: a node that accepted a bulk and is taking its time. It counts
- * the bulk requests it passed on, so a test knows a bulk is in flight.
+ * A loopback TCP proxy in front of a real Elasticsearch node, for faults a shared node cannot be put through:
+ * <ul>
+ *   <li>{@link #holdResponses()}: requests pass at once, every response is held back until {@link #answer()} —
+ *       a node that accepted a bulk and is taking its time;
+ *   <li>{@link #goDown()}: every connection is reset and new ones are refused (the port is closed), which is
+ *       what a client sees of a killed node, until {@link #comeBack()} listens on the same port again.
+ * </ul>
+ * It counts the bulk requests it passed on, so a test knows a bulk is in flight.
  */
-final class SlowElasticsearch implements AutoCloseable {
+public final class ElasticsearchProxy implements AutoCloseable {
     private final URI upstream;
-    private final ServerSocket server;
-    private final CountDownLatch answering = new CountDownLatch(1);
+    private final int port;
+    private final Object gate = new Object();
     private final AtomicInteger bulks = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final Thread acceptor;
+    private volatile boolean holding;
+    private volatile ServerSocket server;
+    private volatile boolean closed;
 
-    SlowElasticsearch(URI upstream) {
+    public ElasticsearchProxy(URI upstream) {
         this.upstream = upstream;
+        listen(0);
+        this.port = server.getLocalPort();
+    }
+
+    private void listen(int onPort) {
         try {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 50);
+            server = socket;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        acceptor = new Thread(this::accept, "slow-elasticsearch-accept");
+        ServerSocket accepting = server;
+        Thread acceptor = new Thread(() -> accept(accepting), "elasticsearch-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
     }
 
     /** Bulk requests passed on to the node so far (each may still wait for its response). */
-    int bulksSent() {
+    public int bulksSent() {
         return bulks.get();
     }
 
-    /** From now on, responses flow. */
-    void answer() {
-        answering.countDown();
+    /** From now on responses wait until {@link #answer()}. */
+    public void holdResponses() {
+        holding = true;
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
+    /** Responses flow again, the held ones first. */
+    public void answer() {
+        synchronized (gate) {
+            holding = false;
+            gate.notifyAll();
+        }
+    }
+
+    /** Resets every connection and closes the port: clients get connection refused. */
+    public void goDown() throws IOException {
+        server.close();
+        sockets.forEach(ElasticsearchProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    /** Listens on the same port again. */
+    public void comeBack() {
+        listen(port);
+    }
+
+    private void accept(ServerSocket on) {
+        while (!on.isClosed()) {
             try {
-                Socket client = server.accept();
+                Socket client = on.accept();
                 Socket node = new Socket(upstream.getHost(), upstream.getPort());
                 sockets.add(client);
                 sockets.add(node);
@@ -81,7 +117,11 @@ final class SlowElasticsearch implements AutoCloseable {
                             bulks.incrementAndGet();
                         }
                     } else {
-                        answering.await();
+                        synchronized (gate) {
+                            while (holding && !closed) {
+                                gate.wait();
+                            }
+                        }
                     }
                     out.write(buffer, 0, n);
                     out.flush();
@@ -92,7 +132,7 @@ final class SlowElasticsearch implements AutoCloseable {
                 closeQuietly(from);
                 closeQuietly(to);
             }
-        }, "slow-elasticsearch-" + (request ? "request" : "response"));
+        }, "elasticsearch-proxy-" + (request ? "request" : "response"));
         t.setDaemon(true);
         t.start();
     }
@@ -107,8 +147,8 @@ final class SlowElasticsearch implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        answering.countDown();
-        server.close();
-        sockets.forEach(SlowElasticsearch::closeQuietly);
+        closed = true;
+        answer();
+        goDown();
     }
 }
