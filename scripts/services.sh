@@ -110,7 +110,7 @@ Client notes:
            only 'sqs' subscriptions receive messages. Queue URLs look like
            http://sqs.<region>.localhost:<port>/000000000000/<name>; send requests to the endpoint.
   elasticsearch-secure
-           bin/bushfire run --es-hosts "\$BUSHFIRE_ES_SECURE_URL" --es-ca-cert "\$BUSHFIRE_ES_SECURE_CA_CERT" \\
+           bin/bushfire index --es-hosts "\$BUSHFIRE_ES_SECURE_URL" --es-ca-cert "\$BUSHFIRE_ES_SECURE_CA_CERT" \\
              --es-credentials-file "\$BUSHFIRE_ES_SECURE_CREDENTIALS_FILE" ...
            (bin/elasticsearch-certutil cannot run from the minimal zip: its tool classes are not
            bundled; hence openssl. Delete elasticsearch-secure/ to make new certificates.)

@@ -19,7 +19,9 @@ Creates an EMR cluster (Flink on YARN) running the bushfire alerting job:
   3. aws emr create-cluster  release \$RELEASE_LABEL, Flink, primary + core instance groups, log URI,
      the bootstrap action (fetches the jar on every node), Flink's configuration (RocksDB, incremental
      checkpoints to \$STATE_URI, exponential-delay restarts, memory sized from \$CORE_INSTANCE_TYPE), and
-     the step that starts the job with the same options as 'bin/bushfire run'.
+     the steps that start the two jobs with the same options as 'bin/bushfire run' (alerting, to SNS)
+     and 'bin/bushfire index' (indexing, to Elasticsearch): two YARN applications, so Elasticsearch can
+     never hold up alerting.
 Prints the new cluster id.
 
 Options:
@@ -29,9 +31,10 @@ $BF_COMMON_HELP
 TaskManager memory, per core node (all MiB; the arithmetic is printed with every run):
   YARN gets        RAM - max(4096, RAM/4)   (rounded down to 1024): the rest is left to the OS, the page
                    cache RocksDB reads its files through, and EMR's daemons (NodeManager, DataNode, ...)
-  JobManager       2048, in a container on one core node
-  TaskManager      YARN - JobManager: every node fits one TaskManager, the JobManager's node too
-  slots            vCPUs of the instance;  parallelism = core nodes x slots
+  JobManagers      2048 each, one per job (alerting, indexing), in containers on core nodes
+  TaskManager      (YARN - 2 x JobManager) / 2: every node fits one TaskManager of each job, the
+                   JobManagers' node too
+  slots            vCPUs / 2 per TaskManager (at least 1);  parallelism of each job = core nodes x slots
 Supported core instance types: $(instance_types_help)
 EOF
 }
@@ -65,9 +68,10 @@ plan_memory() {
   read -r ram vcpus <<<"$shape"
   reserved=$((ram / 4 > 4096 ? ram / 4 : 4096))
   YARN_MIB=$(((ram - reserved) / 1024 * 1024))
-  TASKMANAGER_MIB=$((YARN_MIB - JOBMANAGER_MIB))
+  # Two YARN applications share every node: one TaskManager of each, and both JobManagers fit beside them.
+  TASKMANAGER_MIB=$(((YARN_MIB - 2 * JOBMANAGER_MIB) / 2))
   ((TASKMANAGER_MIB >= 4096)) || bf_die "$CORE_INSTANCE_TYPE leaves a TaskManager only ${TASKMANAGER_MIB} MiB; choose a larger type"
-  SLOTS=$vcpus
+  SLOTS=$((vcpus / 2 > 1 ? vcpus / 2 : 1))
   PARALLELISM=$((CORE_INSTANCE_COUNT * SLOTS))
 
   # What Flink makes of the TaskManager's process size with its default fractions, shown so that an
@@ -85,12 +89,12 @@ plan_memory() {
 Memory plan for $CORE_INSTANCE_COUNT x $CORE_INSTANCE_TYPE (${ram} MiB RAM, $vcpus vCPUs each):
   left to the OS, page cache and EMR daemons   max(4096, ${ram}/4)       = ${reserved} MiB
   YARN container memory per node               ${ram} - ${reserved}, floor 1024  = ${YARN_MIB} MiB
-  JobManager process (one node)                                         = ${JOBMANAGER_MIB} MiB
-  TaskManager process per node                 ${YARN_MIB} - ${JOBMANAGER_MIB}             = ${TASKMANAGER_MIB} MiB
+  JobManager process, one per job                                       = ${JOBMANAGER_MIB} MiB
+  TaskManager process per node and job         (${YARN_MIB} - 2 x ${JOBMANAGER_MIB}) / 2     = ${TASKMANAGER_MIB} MiB
     JVM overhead 10% (192..1024) ${overhead}, metaspace ${metaspace}, Flink memory ${flink}:
     network 10% ${network}, managed 40% ${managed} (RocksDB block cache and write buffers),
     framework off-heap 128, heap (framework 128 + task) ${heap}
-  slots per TaskManager = vCPUs = ${SLOTS};  parallelism = ${CORE_INSTANCE_COUNT} x ${SLOTS} = ${PARALLELISM}
+  slots per TaskManager = vCPUs / 2 = ${SLOTS};  parallelism of each job = ${CORE_INSTANCE_COUNT} x ${SLOTS} = ${PARALLELISM}
 EOF
 }
 
@@ -194,7 +198,7 @@ main() {
   bf_write_file "$dir/instance-groups.json" "$(instance_groups_json)"
   bf_write_file "$dir/ec2-attributes.json" "$(ec2_attributes_json)"
   bf_write_file "$dir/bootstrap-actions.json" "$(bootstrap_actions_json "$jar_uri" "$sha")"
-  bf_write_file "$dir/steps.json" "[$(bf_start_step "$jar_name" CONTINUE)]"
+  bf_write_file "$dir/steps.json" "[$(bf_start_steps "$jar_name" CONTINUE)]"
 
   bf_aws s3 cp --only-show-errors "$HERE/bootstrap-action.sh" "$ARTIFACTS_URI/emr-bootstrap/bootstrap-action.sh"
   bf_aws s3 cp --only-show-errors "$HERE/job-control.sh" "$ARTIFACTS_URI/emr-bootstrap/job-control.sh"

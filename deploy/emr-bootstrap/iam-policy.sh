@@ -14,9 +14,10 @@ usage() {
   cat <<EOF
 Usage: deploy/emr-bootstrap/iam-policy.sh --config FILE [--apply] [--dry-run] [--work-dir DIR]
 
-Prints the policy document \$INSTANCE_ROLE needs, and nothing more:
+Prints the policy document \$INSTANCE_ROLE needs, and nothing more. Both jobs (alerting: stream to topic;
+indexing: stream to domain) run in YARN containers on the same nodes, so under this one role:
   read the one stream        kinesis: DescribeStream(Summary), ListShards, GetShardIterator, GetRecords;
-                             enhanced fan-out on the job's own consumer (--kinesis-reader efo)
+                             enhanced fan-out on each job's own consumer (--kinesis-reader efo)
   publish to the one topic   sns: Publish, GetTopicAttributes (the job's start-up check)
   write the one domain       es: ESHttpGet/Head/Put/Post on \$ES_DOMAIN's paths (index templates, bulk)
   read the jar               s3: GetObject under \$ARTIFACTS_URI/jars/ and /emr-bootstrap/
@@ -82,7 +83,7 @@ policy_json() {
       "Effect": "Allow",
       "Action": ["kinesis:RegisterStreamConsumer", "kinesis:DescribeStreamConsumer",
                  "kinesis:ListStreamConsumers", "kinesis:SubscribeToShard"],
-      "Resource": ["$stream", "$stream/consumer/bushfire-alerting:*"]
+      "Resource": ["$stream", "$stream/consumer/bushfire-alerting:*", "$stream/consumer/bushfire-indexing:*"]
     },
     {
       "Sid": "PublishAlerts",

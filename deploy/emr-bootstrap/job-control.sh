@@ -13,7 +13,7 @@ Commands:
   start --jar FILE [--app-name NAME] [--ship-file FILE] [--savepoint PATH | --from-last-savepoint]
         -- JOB ARGS...
       Runs `flink run-application -t yarn-application ... FILE JOB ARGS...` (JOB ARGS start with the
-      job's command, `run`). Refuses when a YARN application NAME is already running, so a step that is
+      job's command: `run` for the alerting job, `index` for the indexing job). Refuses when a YARN application NAME is already running, so a step that is
       retried never starts a second copy. --from-last-savepoint resumes from the savepoint the last
       `stop` on this node recorded.
   stop [--app-name NAME] --savepoint-dir URI
@@ -21,15 +21,15 @@ Commands:
       --from-last-savepoint, prints it, and waits for the YARN application to end.
   status [--app-name NAME]
       The YARN application and the Flink jobs in it.
-  last-savepoint
-      Prints the savepoint path the last `stop` recorded.
+  last-savepoint [--app-name NAME]
+      Prints the savepoint path the last `stop` of application NAME recorded.
 
 Options:
   --app-name NAME   YARN application name (default: bushfire-alerting)
   --dry-run         print the commands, run nothing (ids found at run time are shown as <...>)
   -h, --help        this text
 
-Environment: BUSHFIRE_NODE_HOME (default /home/hadoop/bushfire) holds state/last-savepoint;
+Environment: BUSHFIRE_NODE_HOME (default /home/hadoop/bushfire) holds state/NAME.last-savepoint;
 BUSHFIRE_STOP_WAIT_SECONDS (default 120): how long stop waits for the YARN application to end;
 FLINK (default: flink on the PATH) and YARN (default: yarn) name the two command-line tools.
 EOF
@@ -83,6 +83,11 @@ running_job_id() { # application-id
     | sed -n 's/^.* : \([0-9a-f]\{32\}\) : .*(RUNNING)[[:space:]]*$/\1/p'
 }
 
+# Where the last savepoint of APP_NAME is recorded: one file per application, since two jobs run.
+savepoint_record() {
+  printf '%s' "$NODE_HOME/state/$APP_NAME.last-savepoint"
+}
+
 start() {
   local jar="" ship=() savepoint="" from_last=false
   while (($#)); do
@@ -105,8 +110,14 @@ start() {
     if "$DRY_RUN"; then
       savepoint="<last-savepoint>"
     else
-      [[ -s "$NODE_HOME/state/last-savepoint" ]] || die "start: no savepoint recorded in $NODE_HOME/state/last-savepoint"
-      savepoint="$(<"$NODE_HOME/state/last-savepoint")"
+      local record
+      record="$(savepoint_record)"
+      # Recorded before the indexing job had its own application: that savepoint was the alerting job's.
+      if [[ ! -s "$record" && "$APP_NAME" == bushfire-alerting && -s "$NODE_HOME/state/last-savepoint" ]]; then
+        record="$NODE_HOME/state/last-savepoint"
+      fi
+      [[ -s "$record" ]] || die "start: no savepoint recorded in $record"
+      savepoint="$(<"$record")"
     fi
   fi
 
@@ -146,7 +157,7 @@ stop() {
   local cmd=("$FLINK" stop --savepointPath "$dir" -t yarn-application "-Dyarn.application.id=$app" "$job")
   say "+ $(quote "${cmd[@]}")"
   if "$DRY_RUN"; then
-    say "+ (the savepoint path it prints) > $NODE_HOME/state/last-savepoint"
+    say "+ (the savepoint path it prints) > $(savepoint_record)"
     return
   fi
   local output path
@@ -158,7 +169,7 @@ stop() {
   path="$(printf '%s\n' "$output" | sed -n 's/^Savepoint completed\. Path: \(.*\)$/\1/p' | tail -n 1)"
   [[ -n "$path" ]] || die "stop: flink stop did not report a savepoint path"
   mkdir -p "$NODE_HOME/state"
-  printf '%s\n' "$path" >"$NODE_HOME/state/last-savepoint"
+  printf '%s\n' "$path" >"$(savepoint_record)"
   say "savepoint: $path"
   # The application master ends shortly after its only job has stopped; a start right after (upgrade)
   # must not find it still RUNNING.
@@ -202,7 +213,10 @@ main() {
     start) start "$@" ;;
     stop) stop "$@" ;;
     status) status "$@" ;;
-    last-savepoint) cat "$NODE_HOME/state/last-savepoint" ;;
+    last-savepoint)
+      [[ "${1:-}" != --app-name ]] || APP_NAME=${2:?--app-name needs a name}
+      cat "$(savepoint_record)"
+      ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

@@ -7,8 +7,12 @@
 
 # Where the bootstrap action installs things on every node (job-control.sh and the jars live here).
 readonly BF_NODE_HOME=/home/hadoop/bushfire
-# The YARN application name the job runs under; job-control.sh finds the running job by it.
+# The YARN application names the two jobs run under; job-control.sh finds a running job by its name.
+# Alerting (`bushfire run`: Kinesis to SNS) and indexing (`bushfire index`: Kinesis to Elasticsearch) are
+# separate Flink jobs so that Elasticsearch can never fail, slow down or restart the alerting job.
 readonly BF_APP_NAME=bushfire-alerting
+readonly BF_INDEX_APP_NAME=bushfire-indexing
+readonly BF_JOBS=(run index)
 
 BF_DRY_RUN=false
 BF_CONFIG=""
@@ -67,7 +71,7 @@ bf_write_file() { # path content
 readonly BF_KEYS=(AWS_REGION ACCOUNT_ID CLUSTER_NAME RELEASE_LABEL ARTIFACTS_URI STATE_URI LOG_URI
   PRIMARY_INSTANCE_TYPE CORE_INSTANCE_TYPE CORE_INSTANCE_COUNT CORE_EBS_GIB SUBNET_ID EC2_KEY_NAME
   SERVICE_ROLE INSTANCE_PROFILE INSTANCE_ROLE KINESIS_STREAM SNS_TOPIC_ARN ES_DOMAIN ES_ENDPOINT
-  ES_CREDENTIALS_SECRET_ARN CHECKPOINT_INTERVAL JOB_NAME JOB_OPTIONS)
+  ES_CREDENTIALS_SECRET_ARN CHECKPOINT_INTERVAL JOB_NAME JOB_OPTIONS ALERT_JOB_OPTIONS INDEX_JOB_OPTIONS)
 
 bf_defaults() {
   CLUSTER_NAME=bushfire-alerting
@@ -87,6 +91,8 @@ bf_defaults() {
   CHECKPOINT_INTERVAL=30s
   JOB_NAME=bushfire-alerting
   JOB_OPTIONS=""
+  ALERT_JOB_OPTIONS=""
+  INDEX_JOB_OPTIONS=""
 }
 
 # KEY=VALUE lines, '#' comments; values are taken literally (nothing is expanded or executed).
@@ -157,27 +163,44 @@ bf_check_job_settings() {
 
 # ---------------------------------------------------------------- the job
 
-# The options `bushfire run` gets on the cluster: exactly what `bin/bushfire run` takes locally.
+# The YARN application of a job: run (alerting) or index (indexing).
+bf_app_name() { # run|index
+  case "$1" in
+    run) printf '%s' "$BF_APP_NAME" ;;
+    index) printf '%s' "$BF_INDEX_APP_NAME" ;;
+    *) bf_die "internal: no job '$1'" ;;
+  esac
+}
+
+# The options `bushfire run` / `bushfire index` get on the cluster: exactly what bin/bushfire takes locally.
+# JOB_OPTIONS go to both (the alerting options must agree, or the two jobs' alertIds would differ);
+# ALERT_JOB_OPTIONS only to run, INDEX_JOB_OPTIONS only to index.
 # Credentials never appear here: AWS ones come from the instance profile, Elasticsearch ones from a file the
-# bootstrap action fetched from Secrets Manager, shipped into the job's YARN containers.
-bf_job_args() { # nameref of an array to fill
+# bootstrap action fetched from Secrets Manager, shipped into the indexing job's YARN containers.
+bf_job_args() { # nameref of an array to fill, run|index
   local -n bf_args=$1
-  bf_args=(run
+  local kind=$2 extra
+  bf_args=("$kind"
     --stream "$KINESIS_STREAM"
-    --region "$AWS_REGION"
-    --sns-topic-arn "$SNS_TOPIC_ARN"
-    --es-hosts "$ES_ENDPOINT"
-    --checkpoint-interval "$CHECKPOINT_INTERVAL"
-    --job-name "$JOB_NAME")
-  if [[ -n "$ES_CREDENTIALS_SECRET_ARN" ]]; then
-    # A relative path: resolved in the JobManager's container, where yarn.ship-files put the file.
-    bf_args+=(--es-credentials-file es-credentials)
+    --region "$AWS_REGION")
+  if [[ "$kind" == run ]]; then
+    bf_args+=(--sns-topic-arn "$SNS_TOPIC_ARN" --job-name "$JOB_NAME")
+  else
+    bf_args+=(--es-hosts "$ES_ENDPOINT" --job-name "$JOB_NAME-indexing")
+    if [[ -n "$ES_CREDENTIALS_SECRET_ARN" ]]; then
+      # A relative path: resolved in the JobManager's container, where yarn.ship-files put the file.
+      bf_args+=(--es-credentials-file es-credentials)
+    fi
   fi
-  if [[ -n "$JOB_OPTIONS" ]]; then
-    local extra
-    read -r -a extra <<<"$JOB_OPTIONS"
-    bf_args+=("${extra[@]}")
+  bf_args+=(--checkpoint-interval "$CHECKPOINT_INTERVAL")
+  local options="$JOB_OPTIONS"
+  if [[ "$kind" == run ]]; then
+    options+=" $ALERT_JOB_OPTIONS"
+  else
+    options+=" $INDEX_JOB_OPTIONS"
   fi
+  read -r -a extra <<<"$options"
+  bf_args+=("${extra[@]+"${extra[@]}"}")
 }
 
 # Immutable S3 key of a jar: version and content hash in the name, so an upgrade never overwrites what a
@@ -226,21 +249,35 @@ bf_fetch_jar_step() { # jar-uri sha256
   bf_step_json "Fetch $(basename "$1")" CANCEL_AND_WAIT "${args[@]}"
 }
 
-# The step that starts the job on YARN (application mode) through job-control.sh.
-bf_start_step() { # jar-file-name action-on-failure [start options...]
-  local jar=$1 action=$2
-  shift 2
+# The step that starts one job on YARN (application mode) through job-control.sh.
+bf_start_step() { # run|index jar-file-name action-on-failure [start options...]
+  local kind=$1 jar=$2 action=$3 app
+  shift 3
+  app="$(bf_app_name "$kind")"
   local job_args
-  bf_job_args job_args
-  local args=(bash "$BF_NODE_HOME/bin/job-control.sh" start --jar "$BF_NODE_HOME/jars/$jar" --app-name "$BF_APP_NAME")
-  [[ -z "$ES_CREDENTIALS_SECRET_ARN" ]] || args+=(--ship-file "$BF_NODE_HOME/conf/es-credentials")
+  bf_job_args job_args "$kind"
+  local args=(bash "$BF_NODE_HOME/bin/job-control.sh" start --jar "$BF_NODE_HOME/jars/$jar" --app-name "$app")
+  if [[ "$kind" == index && -n "$ES_CREDENTIALS_SECRET_ARN" ]]; then
+    args+=(--ship-file "$BF_NODE_HOME/conf/es-credentials")
+  fi
   args+=("$@" -- "${job_args[@]}")
-  bf_step_json "Start $BF_APP_NAME" "$action" "${args[@]}"
+  bf_step_json "Start $app" "$action" "${args[@]}"
 }
 
-bf_stop_step() { # action-on-failure
-  bf_step_json "Stop $BF_APP_NAME with a savepoint" "$1" \
-    bash "$BF_NODE_HOME/bin/job-control.sh" stop --app-name "$BF_APP_NAME" --savepoint-dir "$STATE_URI/savepoints"
+# The start steps of both jobs, comma-separated for a JSON array.
+bf_start_steps() { # jar-file-name action-on-failure [start options...]
+  printf '%s,\n%s' "$(bf_start_step run "$@")" "$(bf_start_step index "$@")"
+}
+
+bf_stop_step() { # run|index action-on-failure
+  local app
+  app="$(bf_app_name "$1")"
+  bf_step_json "Stop $app with a savepoint" "$2" \
+    bash "$BF_NODE_HOME/bin/job-control.sh" stop --app-name "$app" --savepoint-dir "$STATE_URI/savepoints/$app"
+}
+
+bf_stop_steps() { # action-on-failure
+  printf '%s,\n%s' "$(bf_stop_step run "$1")" "$(bf_stop_step index "$1")"
 }
 
 # ---------------------------------------------------------------- command line

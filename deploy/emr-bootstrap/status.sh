@@ -16,7 +16,7 @@ Usage: deploy/emr-bootstrap/status.sh --config FILE --cluster-id ID [--job] [--d
   with --job: a step running job-control.sh status (the YARN application and its Flink jobs), waited for;
   its output lands under \$LOG_URI/<cluster>/steps/<step>/stdout.gz.
 The Flink web UI is reached through the YARN ResourceManager on the primary node (port 8088, by an SSH
-tunnel: ssh -N -L 8088:localhost:8088 hadoop@<primary DNS>), application '$BF_APP_NAME'.
+tunnel: ssh -N -L 8088:localhost:8088 hadoop@<primary DNS>), applications '$BF_APP_NAME' (alerting) and '$BF_INDEX_APP_NAME' (indexing).
 
 Options:
   --cluster-id ID   the EMR cluster (j-...)
@@ -44,7 +44,9 @@ main() {
     --query 'Steps[0:10].[Id,Name,Status.State,Status.Timeline.StartDateTime]' --output table
   if "$job"; then
     bf_write_file "$BF_WORK_DIR/steps.json" "[$(bf_step_json "Status of $BF_APP_NAME" CONTINUE \
-      bash "$BF_NODE_HOME/bin/job-control.sh" status --app-name "$BF_APP_NAME")]"
+      bash "$BF_NODE_HOME/bin/job-control.sh" status --app-name "$BF_APP_NAME"),
+$(bf_step_json "Status of $BF_INDEX_APP_NAME" CONTINUE \
+      bash "$BF_NODE_HOME/bin/job-control.sh" status --app-name "$BF_INDEX_APP_NAME")]"
     local step
     bf_add_steps step "$cluster" "$BF_WORK_DIR/steps.json"
     bf_wait_step "$cluster" "$step"

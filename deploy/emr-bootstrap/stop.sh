@@ -36,7 +36,7 @@ main() {
     esac
   done
   bf_check_cluster_id "$cluster"
-  bf_write_file "$BF_WORK_DIR/steps.json" "[$(bf_stop_step CONTINUE)]"
+  bf_write_file "$BF_WORK_DIR/steps.json" "[$(bf_stop_steps CONTINUE)]"
   local step
   bf_add_steps step "$cluster" "$BF_WORK_DIR/steps.json"
   bf_say "stop step: $step on $cluster"

@@ -60,7 +60,7 @@ main() {
   local start_options=()
   [[ -z "$savepoint" ]] || start_options=(--savepoint "$savepoint")
   bf_write_file "$BF_WORK_DIR/steps.json" "[$(bf_fetch_jar_step "$jar_uri" "$sha"),
-$(bf_start_step "$(basename "$jar_uri")" CONTINUE "${start_options[@]+"${start_options[@]}"}")]"
+$(bf_start_steps "$(basename "$jar_uri")" CONTINUE "${start_options[@]+"${start_options[@]}"}")]"
 
   if [[ -n "$jar" ]]; then
     bf_aws s3 cp --only-show-errors "$HERE/job-control.sh" "$ARTIFACTS_URI/emr-bootstrap/job-control.sh"
@@ -68,7 +68,7 @@ $(bf_start_step "$(basename "$jar_uri")" CONTINUE "${start_options[@]+"${start_o
   fi
   local step
   bf_add_steps step "$cluster" "$BF_WORK_DIR/steps.json"
-  bf_say "start step: $step on $cluster (jar $jar_uri)"
+  bf_say "start steps added on $cluster; the last (indexing job) is $step (jar $jar_uri)"
   if "$wait"; then
     bf_wait_step "$cluster" "$step"
   fi

@@ -52,8 +52,8 @@ main() {
   jar_uri="$ARTIFACTS_URI/jars/$(bf_jar_key_name "$jar" "$sha")"
 
   bf_write_file "$BF_WORK_DIR/steps.json" "[$(bf_fetch_jar_step "$jar_uri" "$sha"),
-$(bf_stop_step CANCEL_AND_WAIT),
-$(bf_start_step "$(basename "$jar_uri")" CONTINUE --from-last-savepoint)]"
+$(bf_stop_steps CANCEL_AND_WAIT),
+$(bf_start_steps "$(basename "$jar_uri")" CONTINUE --from-last-savepoint)]"
 
   bf_aws s3 cp --only-show-errors "$HERE/job-control.sh" "$ARTIFACTS_URI/emr-bootstrap/job-control.sh"
   bf_aws s3 cp --only-show-errors "$jar" "$jar_uri"

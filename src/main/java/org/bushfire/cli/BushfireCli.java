@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bushfire", mixinStandardHelpOptions = true, version = "bushfire 0.1.0",
         description = "Real-time bushfire alerting for IoT sensor networks on Apache Flink.",
-        subcommands = {ReplayCommand.class, RunCommand.class, DashboardCommand.class})
+        subcommands = {ReplayCommand.class, RunCommand.class, IndexCommand.class, DashboardCommand.class})
 public final class BushfireCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -53,6 +53,16 @@ public final class ElasticsearchOptions {
             description = "First retry delay (default: 50ms).")
     Duration backoffDelay;
 
+    @Option(names = "--es-connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Longest wait for a connection to Elasticsearch (default: 5s).")
+    Duration connectTimeout;
+
+    @Option(names = "--es-socket-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Longest wait for the response to a request; a bulk that takes longer fails (default: 30s).")
+    Duration socketTimeout;
+
     @Option(names = "--es-credentials-file", paramLabel = "FILE",
             description = "File with username=/password= or api_key= lines (wins over the environment).")
     Path credentialsFile;
@@ -73,7 +83,8 @@ public final class ElasticsearchOptions {
                 .withBulkFlushMaxActions(bulkMaxActions)
                 .withBulkFlushMaxSizeMb(bulkMaxSizeMb)
                 .withBulkFlushInterval(bulkFlushInterval)
-                .withBackoff(backoff, backoffRetries, backoffDelay);
+                .withBackoff(backoff, backoffRetries, backoffDelay)
+                .withTimeouts(connectTimeout, socketTimeout);
         if (credentialsFile != null) {
             settings = settings.withCredentialsFile(credentialsFile);
         }

@@ -29,6 +29,12 @@ public final class ElasticsearchClients {
             headers.add(new BasicHeader(HttpHeaders.AUTHORIZATION, authorization));
         }
         builder.setDefaultHeaders(headers.toArray(new Header[0]));
+        int connect = Math.toIntExact(settings.connectTimeout().toMillis());
+        int socket = Math.toIntExact(settings.socketTimeout().toMillis());
+        builder.setRequestConfigCallback(request -> request
+                .setConnectTimeout(connect)
+                .setConnectionRequestTimeout(connect)
+                .setSocketTimeout(socket));
         SSLContext ssl = settings.sslContext();
         if (ssl != null) {
             builder.setHttpClientConfigCallback(http -> http.setSSLContext(ssl));

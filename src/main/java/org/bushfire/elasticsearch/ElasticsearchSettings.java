@@ -65,6 +65,9 @@ public final class ElasticsearchSettings implements Serializable {
     private Backoff backoff = Backoff.EXPONENTIAL;
     private int backoffRetries = 8;
     private Duration backoffDelay = Duration.ofMillis(50);
+    // No request may wait forever: a hung node must fail a bulk, not park the writer (and its task) with it.
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration socketTimeout = Duration.ofSeconds(30);
     private String credentialsFile;
     private String caCertificateFile;
     private String truststoreFile;
@@ -90,6 +93,8 @@ public final class ElasticsearchSettings implements Serializable {
         c.backoff = backoff;
         c.backoffRetries = backoffRetries;
         c.backoffDelay = backoffDelay;
+        c.connectTimeout = connectTimeout;
+        c.socketTimeout = socketTimeout;
         c.credentialsFile = credentialsFile;
         c.caCertificateFile = caCertificateFile;
         c.truststoreFile = truststoreFile;
@@ -140,6 +145,16 @@ public final class ElasticsearchSettings implements Serializable {
 
     public Duration backoffDelay() {
         return backoffDelay;
+    }
+
+    /** Longest wait for a TCP connection, and for a free connection of the pool. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Longest silence on a connection while a request waits for its response. */
+    public Duration socketTimeout() {
+        return socketTimeout;
     }
 
     public String credentialsFile() {
@@ -222,6 +237,13 @@ public final class ElasticsearchSettings implements Serializable {
         return c;
     }
 
+    public ElasticsearchSettings withTimeouts(Duration connect, Duration socket) {
+        ElasticsearchSettings c = copy();
+        c.connectTimeout = connect;
+        c.socketTimeout = socket;
+        return c;
+    }
+
     public ElasticsearchSettings withCredentialsFile(Path file) {
         ElasticsearchSettings c = copy();
         c.credentialsFile = file == null ? null : file.toString();
@@ -285,6 +307,8 @@ public final class ElasticsearchSettings implements Serializable {
                 throw new IllegalArgumentException("--es-backoff-delay must be a positive duration (was " + backoffDelay + ")");
             }
         }
+        requireTimeout(connectTimeout, "--es-connect-timeout");
+        requireTimeout(socketTimeout, "--es-socket-timeout");
         if (caCertificateFile != null && truststoreFile != null) {
             throw new IllegalArgumentException("give either --es-ca-cert or --es-truststore, not both");
         }
@@ -293,6 +317,12 @@ public final class ElasticsearchSettings implements Serializable {
                     + " is only used for https hosts, and --es-hosts has none");
         }
         return this;
+    }
+
+    private static void requireTimeout(Duration d, String option) {
+        if (d == null || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(option + " must be a positive duration (was " + d + ")");
+        }
     }
 
     /**
@@ -572,6 +602,7 @@ public final class ElasticsearchSettings implements Serializable {
                 + " replicas=" + replicas + " bulk(maxActions=" + bulkFlushMaxActions + " maxSizeMb=" + bulkFlushMaxSizeMb
                 + " interval=" + bulkFlushInterval + ") backoff(" + String.valueOf(backoff).toLowerCase(Locale.ROOT)
                 + " retries=" + backoffRetries + " delay=" + backoffDelay + ")"
+                + " timeouts(connect=" + connectTimeout + " socket=" + socketTimeout + ")"
                 + " credentials=" + (resolved ? credentials.toString() : "unresolved")
                 + (credentialsFile == null ? "" : " credentialsFile=" + credentialsFile)
                 + (caCertificateFile == null ? "" : " caCert=" + caCertificateFile)

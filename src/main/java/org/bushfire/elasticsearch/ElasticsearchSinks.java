@@ -3,11 +3,10 @@ package org.bushfire.elasticsearch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.elasticsearch.sink.Elasticsearch7SinkBuilder;
 import org.apache.flink.connector.elasticsearch.sink.ElasticsearchEmitter;
-import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;
 import org.apache.flink.connector.elasticsearch.sink.FlushBackoffType;
 import org.apache.flink.connector.elasticsearch.sink.OwnClientElasticsearch7SinkBuilder;
 import org.apache.flink.connector.elasticsearch.sink.RequestIndexer;
@@ -48,21 +47,21 @@ public final class ElasticsearchSinks {
         return StreamSink.of(alertsSink(settings), ALERTS_SINK);
     }
 
-    public static ElasticsearchSink<Reading> rawReadingsSink(ElasticsearchSettings settings, double threshold) {
+    public static Sink<Reading> rawReadingsSink(ElasticsearchSettings settings, double threshold) {
         ElasticsearchSettings s = settings.resolved();
         return build(s, new ReadingEmitter(s.readingsIndex(), new ReadingDocuments(threshold)), s.bulkFlushMaxActions());
     }
 
-    public static ElasticsearchSink<Alert> alertsSink(ElasticsearchSettings settings) {
+    public static Sink<Alert> alertsSink(ElasticsearchSettings settings) {
         ElasticsearchSettings s = settings.resolved();
         // Alerts are rare and urgent: a bulk of one, rather than waiting for the flush interval.
         return build(s, new AlertEmitter(s.alertsIndex()), 1);
     }
 
-    private static <T> ElasticsearchSink<T> build(ElasticsearchSettings s, ElasticsearchEmitter<T> emitter, int maxActions) {
+    private static <T> Sink<T> build(ElasticsearchSettings s, ElasticsearchEmitter<T> emitter, int maxActions) {
         warnIfCredentialsTravelInClear(s);
-        Elasticsearch7SinkBuilder<T> builder = new OwnClientElasticsearch7SinkBuilder<T>(new SettingsClients(s))
-                .setEmitter(emitter);
+        OwnClientElasticsearch7SinkBuilder<T> builder = new OwnClientElasticsearch7SinkBuilder<>(new SettingsClients(s));
+        builder.setEmitter(emitter);
         builder.setHosts(s.httpHosts())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setBulkFlushMaxActions(maxActions)
@@ -72,7 +71,7 @@ public final class ElasticsearchSinks {
             builder.setBulkFlushBackoffStrategy(FlushBackoffType.valueOf(s.backoff().name()), s.backoffRetries(),
                     s.backoffDelay().toMillis());
         }
-        return builder.build();
+        return builder.buildSink();
     }
 
     private static void warnIfCredentialsTravelInClear(ElasticsearchSettings s) {

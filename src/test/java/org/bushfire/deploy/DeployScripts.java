@@ -186,12 +186,31 @@ final class DeployScripts {
         return args.subList(dashes + 1, args.size());
     }
 
+    /** The first start step: the alerting job's. */
     static JsonNode startStep(JsonNode steps) {
-        for (JsonNode step : steps) {
-            if (step.path("Args").toString().contains("\"start\"")) {
+        return startSteps(steps).get(0);
+    }
+
+    /** The start step of one job: {@code run} (alerting) or {@code index} (indexing). */
+    static JsonNode startStep(JsonNode steps, String job) {
+        for (JsonNode step : startSteps(steps)) {
+            if (jobArgs(step).get(0).equals(job)) {
                 return step;
             }
         }
-        throw new AssertionError("no start step in " + steps);
+        throw new AssertionError("no start step of '" + job + "' in " + steps);
+    }
+
+    static List<JsonNode> startSteps(JsonNode steps) {
+        List<JsonNode> starts = new ArrayList<>();
+        for (JsonNode step : steps) {
+            if (step.path("Args").toString().contains("\"start\"")) {
+                starts.add(step);
+            }
+        }
+        if (starts.isEmpty()) {
+            throw new AssertionError("no start step in " + steps);
+        }
+        return starts;
     }
 }

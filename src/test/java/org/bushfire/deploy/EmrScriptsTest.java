@@ -86,10 +86,18 @@ class EmrScriptsTest {
         assertThat(DeployScripts.json(work.resolve("ec2-attributes.json")).get("InstanceProfile").asText())
                 .isEqualTo("bushfire-emr-instance-profile");
 
-        JsonNode start = DeployScripts.startStep(DeployScripts.json(work.resolve("steps.json")));
+        JsonNode steps = DeployScripts.json(work.resolve("steps.json"));
+        assertThat(DeployScripts.startSteps(steps)).as("alerting and indexing, each its own application").hasSize(2);
+        JsonNode start = DeployScripts.startStep(steps, "run");
         assertThat(start.get("Jar").asText()).isEqualTo("command-runner.jar");
         assertThat(start.get("Args").get(1).asText()).isEqualTo("/home/hadoop/bushfire/bin/job-control.sh");
-        assertThat(DeployScripts.jobArgs(start)).startsWith("run", "--stream", "sensor-readings", "--region", "ap-southeast-2");
+        assertThat(start.get("Args").toString()).contains("\"--app-name\",\"bushfire-alerting\"");
+        assertThat(DeployScripts.jobArgs(start)).startsWith("run", "--stream", "sensor-readings", "--region", "ap-southeast-2")
+                .doesNotContain("--es-hosts");
+        JsonNode index = DeployScripts.startStep(steps, "index");
+        assertThat(index.get("Args").toString()).contains("\"--app-name\",\"bushfire-indexing\"");
+        assertThat(DeployScripts.jobArgs(index)).startsWith("index", "--stream", "sensor-readings", "--region", "ap-southeast-2")
+                .contains("--es-hosts").doesNotContain("--sns-topic-arn");
     }
 
     @Test
@@ -114,12 +122,12 @@ class EmrScriptsTest {
     }
 
     static Stream<Arguments> instanceTypes() {
-        // type, core nodes, YARN MiB, TaskManager MiB, slots, parallelism
+        // type, core nodes, YARN MiB, TaskManager MiB (one of each job per node), slots, parallelism of each job
         return Stream.of(
-                Arguments.of("m5.xlarge", 2, 12288, 10240, 4, 8),    // 16 GiB: 4 GiB left to the OS
-                Arguments.of("m6g.2xlarge", 3, 24576, 22528, 8, 24), // 32 GiB: a quarter left to the OS
-                Arguments.of("r5.2xlarge", 2, 49152, 47104, 8, 16),  // 64 GiB
-                Arguments.of("c5.2xlarge", 4, 12288, 10240, 8, 32)); // 16 GiB, 8 vCPUs
+                Arguments.of("m5.xlarge", 2, 12288, 4096, 2, 4),     // 16 GiB: 4 GiB left to the OS
+                Arguments.of("m6g.2xlarge", 3, 24576, 10240, 4, 12), // 32 GiB: a quarter left to the OS
+                Arguments.of("r5.2xlarge", 2, 49152, 22528, 4, 8),   // 64 GiB
+                Arguments.of("c5.2xlarge", 4, 12288, 4096, 4, 16));  // 16 GiB, 8 vCPUs
     }
 
     @ParameterizedTest(name = "{0} x {1}")
@@ -140,8 +148,8 @@ class EmrScriptsTest {
         assertThat(flink.get("jobmanager.memory.process.size").asText()).isEqualTo("2048m");
         assertThat(flink.get("taskmanager.numberOfTaskSlots").asInt()).isEqualTo(slots);
         assertThat(flink.get("parallelism.default").asInt()).isEqualTo(parallelism);
-        // the node that also hosts the JobManager still fits a whole TaskManager
-        assertThat(taskManager + 2048).isLessThanOrEqualTo(yarn);
+        // the node that also hosts both JobManagers still fits a TaskManager of each job
+        assertThat(2 * taskManager + 2 * 2048).isLessThanOrEqualTo(yarn);
         assertThat(dry.stdout()).contains("Memory plan for " + nodes + " x " + type)
                 .contains("TaskManager process per node").contains("= " + taskManager + " MiB");
     }
@@ -241,7 +249,10 @@ class EmrScriptsTest {
 
         assertThat(DeployScripts.json(work.resolve("bootstrap-actions.json")).get(0).get("Args").toString())
                 .contains("\"--es-credentials-secret\",\"" + secret + "\"");
-        JsonNode start = DeployScripts.startStep(DeployScripts.json(work.resolve("steps.json")));
+        JsonNode steps = DeployScripts.json(work.resolve("steps.json"));
+        assertThat(DeployScripts.startStep(steps, "run").get("Args").toString())
+                .as("the alerting job never sees Elasticsearch credentials").doesNotContain("es-credentials");
+        JsonNode start = DeployScripts.startStep(steps, "index");
         assertThat(start.get("Args").toString()).contains("\"--ship-file\",\"/home/hadoop/bushfire/conf/es-credentials\"");
         assertThat(DeployScripts.jobArgs(start)).containsSequence("--es-credentials-file", "es-credentials");
         try (Stream<Path> files = Files.list(work)) {

@@ -56,6 +56,10 @@ class IamPolicyTest {
                 .containsExactly("arn:aws:kinesis:ap-southeast-2:123456789012:stream/sensor-readings");
         assertThat(list(s.get("ReadReadingsStream").get("Action"))).allMatch(a -> a.startsWith("kinesis:"))
                 .doesNotContain("kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DeleteStream");
+        assertThat(list(s.get("ReadReadingsStreamByFanOut").get("Resource"))).as("each job's own EFO consumer").containsExactly(
+                "arn:aws:kinesis:ap-southeast-2:123456789012:stream/sensor-readings",
+                "arn:aws:kinesis:ap-southeast-2:123456789012:stream/sensor-readings/consumer/bushfire-alerting:*",
+                "arn:aws:kinesis:ap-southeast-2:123456789012:stream/sensor-readings/consumer/bushfire-indexing:*");
         assertThat(list(s.get("PublishAlerts").get("Resource")))
                 .containsExactly("arn:aws:sns:ap-southeast-2:123456789012:bushfire-alerts");
         assertThat(list(s.get("PublishAlerts").get("Action"))).containsExactlyInAnyOrder("sns:Publish", "sns:GetTopicAttributes");

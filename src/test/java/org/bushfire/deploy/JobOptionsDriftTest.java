@@ -47,7 +47,9 @@ class JobOptionsDriftTest {
             args.addAll(List.of("--config", settings.toString(), "--dry-run", "--work-dir", work.toString()));
             Result dry = scripts.run(command[0], args.toArray(String[]::new));
             assertThat(dry.exitCode()).as(command[0] + ": " + dry).isZero();
-            all.add(DeployScripts.jobArgs(DeployScripts.startStep(DeployScripts.json(work.resolve("steps.json")))));
+            for (JsonNode start : DeployScripts.startSteps(DeployScripts.json(work.resolve("steps.json")))) {
+                all.add(DeployScripts.jobArgs(start));
+            }
         }
         return all;
     }
@@ -60,21 +62,29 @@ class JobOptionsDriftTest {
     void theStepsJobArgumentsAreAcceptedByTheJobsOwnParser() {
         String secret = "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:bushfire/es-AbCdEf";
         for (Path settings : List.of(scripts.settings(), scripts.settings("ES_CREDENTIALS_SECRET_ARN", secret,
-                "JOB_OPTIONS", "--kinesis-reader efo --alert-delivery exactly-once --es-replicas 2 --state-retention 2d"))) {
+                "JOB_OPTIONS", "--kinesis-reader efo --state-retention 2d --threshold 55",
+                "ALERT_JOB_OPTIONS", "--alert-delivery exactly-once", "INDEX_JOB_OPTIONS", "--es-replicas 2"))) {
+            List<String> commands = new ArrayList<>();
             for (List<String> args : stepJobArgs(settings)) {
                 ParseResult parsed = parse(args);
-                ParseResult run = parsed.subcommand();
-                assertThat(run).as("the step runs a job command: " + args).isNotNull();
-                assertThat(run.commandSpec().name()).isEqualTo("run");
-                assertThat(run.unmatched()).isEmpty();
-                assertThat((String) run.matchedOptionValue("--stream", null)).isEqualTo("sensor-readings");
-                assertThat((String) run.matchedOptionValue("--region", null)).isEqualTo("ap-southeast-2");
-                assertThat((String) run.matchedOptionValue("--sns-topic-arn", null))
-                        .isEqualTo("arn:aws:sns:ap-southeast-2:123456789012:bushfire-alerts");
-                assertThat(run.matchedOptionValue("--es-hosts", List.of()).toString())
-                        .contains("https://search-bushfire-abcdefghijklmnop.ap-southeast-2.es.amazonaws.com:443");
-                assertThat(run.hasMatchedOption("--checkpoint-interval")).isTrue();
+                ParseResult job = parsed.subcommand();
+                assertThat(job).as("the step runs a job command: " + args).isNotNull();
+                commands.add(job.commandSpec().name());
+                assertThat(job.unmatched()).isEmpty();
+                assertThat((String) job.matchedOptionValue("--stream", null)).isEqualTo("sensor-readings");
+                assertThat((String) job.matchedOptionValue("--region", null)).isEqualTo("ap-southeast-2");
+                assertThat(job.hasMatchedOption("--checkpoint-interval")).isTrue();
+                if (job.commandSpec().name().equals("run")) {
+                    assertThat((String) job.matchedOptionValue("--sns-topic-arn", null))
+                            .isEqualTo("arn:aws:sns:ap-southeast-2:123456789012:bushfire-alerts");
+                } else {
+                    assertThat(job.commandSpec().name()).isEqualTo("index");
+                    assertThat(job.matchedOptionValue("--es-hosts", List.of()).toString())
+                            .contains("https://search-bushfire-abcdefghijklmnop.ap-southeast-2.es.amazonaws.com:443");
+                }
             }
+            assertThat(commands).as("every script starts both jobs").containsOnly("run", "index")
+                    .contains("run", "index");
         }
     }
 
@@ -104,7 +114,7 @@ class JobOptionsDriftTest {
 
     @Test
     void jobControlHandsTheStepsArgumentsToTheJarUnchanged() {
-        List<String> stepArgs = stepJobArgs(scripts.settings()).get(0);
+        List<String> stepArgs = stepJobArgs(scripts.settings()).get(1);
         List<String> command = new ArrayList<>(List.of("start", "--jar", "/home/hadoop/bushfire/jars/j.jar", "--dry-run", "--"));
         command.addAll(stepArgs);
         Result dry = scripts.run("job-control.sh", command.toArray(String[]::new));
@@ -114,6 +124,6 @@ class JobOptionsDriftTest {
         String afterJar = flinkRun.substring(flinkRun.indexOf(" /home/hadoop/bushfire/jars/j.jar ") + " /home/hadoop/bushfire/jars/j.jar ".length());
         // the printed line is shell-quoted; the job arguments we deploy need no quoting
         assertThat(List.of(afterJar.split(" "))).containsExactlyElementsOf(stepArgs);
-        assertThat(parse(List.of(afterJar.split(" "))).subcommand().commandSpec().name()).isEqualTo("run");
+        assertThat(parse(List.of(afterJar.split(" "))).subcommand().commandSpec().name()).isEqualTo("index");
     }
 }

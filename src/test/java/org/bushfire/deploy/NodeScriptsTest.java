@@ -146,7 +146,7 @@ class NodeScriptsTest {
                 + " -t yarn-application -Dyarn.application.id=" + APP + " 8d3f2c1b0a9e8d7c6b5a4f3e2d1c0b9a");
         String savepoint = "s3://example-bushfire-state/bushfire/savepoints/savepoint-8d3f2c-0123456789ab";
         assertThat(stop.stdout()).contains("savepoint: " + savepoint);
-        assertThat(home.resolve("state/last-savepoint")).hasContent(savepoint);
+        assertThat(home.resolve("state/bushfire-alerting.last-savepoint")).hasContent(savepoint);
         assertThat(stop.stdout()).doesNotContain("warning");
 
         Path jar = scripts.jar("y.jar", "jar");
@@ -154,6 +154,12 @@ class NodeScriptsTest {
         assertThat(start.exitCode()).as(start.toString()).isZero();
         assertThat(scripts.recordedToolCalls()).last().isEqualTo("flink run-application -t yarn-application"
                 + " -Dyarn.application.name=bushfire-alerting --fromSavepoint " + savepoint + " " + jar + " run");
+
+        // The indexing job's application has a savepoint record of its own: none yet.
+        Result index = jobControl(Map.of(), "start", "--jar", jar.toString(), "--app-name", "bushfire-indexing",
+                "--from-last-savepoint", "--", "index");
+        assertThat(index.exitCode()).isEqualTo(2);
+        assertThat(index.stderr()).contains("no savepoint recorded in").contains("bushfire-indexing.last-savepoint");
     }
 
     @Test

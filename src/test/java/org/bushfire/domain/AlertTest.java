@@ -26,6 +26,17 @@ class AlertTest {
         assertThat(Alert.idOf(new String("ridge-7"), new String("1"), T)).isEqualTo(id);
     }
 
+    /**
+     * Pinned to a literal: FIFO deduplication and the alerts index's upserts match alerts across restarts and
+     * upgrades by this id, so a change of its formula must fail here, not silently double every alert. The
+     * value was checked independently: {@code printf 'default\x1f1\x1f1732147260000' | md5sum} with the UUID
+     * version (3) and variant bits set.
+     */
+    @Test
+    void theReferenceFiresAlertIdIsFixedForever() {
+        assertThat(Alert.idOf("default", "1", T)).isEqualTo("610fcc6d-d4bc-3129-bb8f-cafd68b0e9b7");
+    }
+
     @Test
     void alertIdIsANameBasedUuid() {
         UUID id = UUID.fromString(Alert.idOf("ridge-7", "1", T));

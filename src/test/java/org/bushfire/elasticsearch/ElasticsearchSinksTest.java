@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.elasticsearch.sink.RequestIndexer;
 import org.apache.flink.util.InstantiationUtil;
 import org.bushfire.domain.Alert;
@@ -81,8 +81,8 @@ class ElasticsearchSinksTest {
     void sinksSurviveShippingToATaskManager() throws Exception {
         ElasticsearchSettings settings = ElasticsearchSettings.defaults().resolve(Map.of("BUSHFIRE_ES_API_KEY", "id:key"));
 
-        ElasticsearchSink<Reading> readings = ElasticsearchSinks.rawReadingsSink(settings, 50.0);
-        ElasticsearchSink<Alert> alerts = ElasticsearchSinks.alertsSink(settings);
+        Sink<Reading> readings = ElasticsearchSinks.rawReadingsSink(settings, 50.0);
+        Sink<Alert> alerts = ElasticsearchSinks.alertsSink(settings);
 
         assertThat(InstantiationUtil.clone(readings)).isNotNull();
         assertThat(InstantiationUtil.clone(alerts)).isNotNull();

@@ -367,10 +367,7 @@ class FailureRecoveryIntegrationTest {
     }
 
     private static long restarts(JobID job) {
-        for (Metric metric : METRICS.findMetrics(job, "numRestarts").values()) {
-            return ((Gauge<?>) metric).getValue() instanceof Number n ? n.longValue() : 0;
-        }
-        return 0;
+        return Recovery.restarts(METRICS, job);
     }
 
     private static String last(List<String> lines) {

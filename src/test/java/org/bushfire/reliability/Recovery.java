@@ -9,7 +9,10 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 
 /** How the reliability tests run the job: checkpointed, restarted on failure, as on the cluster. */
 final class Recovery {
@@ -27,6 +30,14 @@ final class Recovery {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         return conf;
+    }
+
+    /** How often Flink restarted {@code job}, from its {@code numRestarts} gauge (0 before it first reports). */
+    static long restarts(InMemoryReporter metrics, JobID job) {
+        for (Metric metric : metrics.findMetrics(job, "numRestarts").values()) {
+            return ((Gauge<?>) metric).getValue() instanceof Number n ? n.longValue() : 0;
+        }
+        return 0;
     }
 
     /** Triggers a checkpoint and waits for it to complete, retrying while the job is (re)starting. */

@@ -229,24 +229,38 @@ public final class DemoCli implements Callable<Integer> {
                 + "%s and %s%n", stream, topicArn, queueArn, readingsIndex, alertsIndex);
         checkStop();
 
-        // 3. The job, as bin/bushfire run, in a process of its own.
+        // 3. The two jobs, as bin/bushfire run (alerts to SNS) and bin/bushfire index (readings and alerts to
+        // Elasticsearch), each in a process of its own: Elasticsearch can hold up only the indexing job.
         int port = freePort(webUiPort);
         Path deadLetters = runDir.resolve("dead-letters.jsonl");
-        List<String> runArgs = List.of("--stream", stream, "--region", region,
+        List<String> streamArgs = List.of("--stream", stream, "--region", region,
                 "--kinesis-endpoint", kinesisEndpoint.toString(), "--initial-position", "TRIM_HORIZON",
-                "--sns-topic-arn", topicArn, "--sns-endpoint", snsEndpoint.toString(),
-                "--es-hosts", esUrl, "--es-readings-index", readingsIndex, "--es-alerts-index", alertsIndex,
                 // one shard, parallelism 2: the subtask without a shard must count as idle for watermarks to move
-                "--idle-timeout", "20s", "--checkpoint-interval", "10s", "--job-name", "bushfire " + id,
-                "--dead-letters-out", deadLetters.toString());
-        out.println("demo: starting the job: bin/bushfire run " + String.join(" ", runArgs) + " --web-ui-port " + port);
-        JobProcess job = JobProcess.start(home, runArgs, port, runDir.resolve("job.log"), childEnv);
+                "--idle-timeout", "20s", "--checkpoint-interval", "10s");
+        List<String> runArgs = new ArrayList<>(streamArgs);
+        runArgs.addAll(List.of("--sns-topic-arn", topicArn, "--sns-endpoint", snsEndpoint.toString(),
+                "--job-name", "bushfire " + id, "--dead-letters-out", deadLetters.toString()));
+        List<String> indexArgs = new ArrayList<>(streamArgs);
+        indexArgs.addAll(List.of("--es-hosts", esUrl, "--es-readings-index", readingsIndex, "--es-alerts-index", alertsIndex,
+                "--job-name", "bushfire indexing " + id));
+        out.println("demo: starting the alerting job: bin/bushfire run " + String.join(" ", runArgs) + " --web-ui-port " + port);
+        JobProcess job = JobProcess.start(home, "run", runArgs, port, runDir.resolve("job.log"), childEnv);
         summary.put("jobPid", job.pid()).put("flinkWebUi", job.webUi().toString());
         cleanups.push(() -> {
-            out.println("demo: stopping the job (pid " + job.pid() + ")");
+            out.println("demo: stopping the alerting job (pid " + job.pid() + ")");
             job.stop();
         });
+        int indexPort = freePort(port + 1);
+        out.println("demo: starting the indexing job: bin/bushfire index " + String.join(" ", indexArgs)
+                + " --web-ui-port " + indexPort);
+        JobProcess indexJob = JobProcess.start(home, "index", indexArgs, indexPort, runDir.resolve("index-job.log"), childEnv);
+        summary.put("indexJobPid", indexJob.pid()).put("indexFlinkWebUi", indexJob.webUi().toString());
+        cleanups.push(() -> {
+            out.println("demo: stopping the indexing job (pid " + indexJob.pid() + ")");
+            indexJob.stop();
+        });
         job.awaitRunning(Duration.ofMinutes(3), stopRequested::get);
+        indexJob.awaitRunning(Duration.ofMinutes(3), stopRequested::get);
         checkStop();
 
         // 4. Alerts, as the topic delivers them.
@@ -267,7 +281,7 @@ public final class DemoCli implements Callable<Integer> {
 
         out.println();
         out.println("demo: the job is running. Where to look:");
-        out.println("  Flink web UI          " + job.webUi());
+        out.println("  Flink web UI          " + job.webUi() + " (alerting job), " + indexJob.webUi() + " (indexing job)");
         out.println("  readings in ES        " + esUrl + "/" + readingsIndex + "/_search?q=hot:true&sort=eventTime:desc");
         out.println("  alerts in ES          " + esUrl + "/" + alertsIndex + "/_search");
         out.println("  heat map              " + heatMap.url() + "  (node x time, sensor map with alert chains; live)");

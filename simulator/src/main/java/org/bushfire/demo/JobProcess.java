@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The alerting job as {@code bin/bushfire run} in a process of its own (a local MiniCluster with the Flink web UI),
- * its output in a log file, stopped by its pid.
+ * One streaming job — the alerting job ({@code bin/bushfire run}) or the indexing job ({@code bin/bushfire
+ * index}) — in a process of its own (a local MiniCluster with the Flink web UI), its output in a log file,
+ * stopped by its pid.
  */
 final class JobProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,11 +33,12 @@ final class JobProcess {
         this.webUi = webUi;
     }
 
-    static JobProcess start(Path home, List<String> runArgs, int webUiPort, Path log, Map<String, String> env)
-            throws IOException {
+    /** {@code subcommand}: {@code run} or {@code index}. */
+    static JobProcess start(Path home, String subcommand, List<String> runArgs, int webUiPort, Path log,
+            Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>(Processes.inOwnSession());
         command.add(home.resolve("bin").resolve("bushfire").toString());
-        command.add("run");
+        command.add(subcommand);
         command.addAll(runArgs);
         command.add("--web-ui-port");
         command.add(Integer.toString(webUiPort));
