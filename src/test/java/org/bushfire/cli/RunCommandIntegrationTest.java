@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +28,13 @@ import org.apache.flink.test.junit5.InjectClusterClient;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.ReadingParser;
 import org.bushfire.elasticsearch.ReadingDocuments;
+import org.bushfire.testing.AlertSubscription;
 import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
 import org.bushfire.testing.Replay;
 import org.bushfire.testing.Scenario;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,15 +42,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * {@code bushfire run} and {@code bushfire index} end to end on the real stand-ins: readings put into
@@ -77,16 +74,13 @@ class RunCommandIntegrationTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
+
     @BeforeAll
     static void clients() {
-        LocalAws.useThrowawayCredentials();
-        StaticCredentialsProvider credentials =
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local-test", "local-test"));
-        URI endpoint = Service.SNS.endpoint();
-        sns = SnsClient.builder().region(Region.of(LocalAws.REGION)).endpointOverride(endpoint)
-                .credentialsProvider(credentials).build();
-        sqs = SqsClient.builder().region(Region.of(LocalAws.REGION)).endpointOverride(endpoint)
-                .credentialsProvider(credentials).build();
+        sns = LocalAws.snsClient(LocalAws.REGION);
+        sqs = LocalAws.sqsClient(LocalAws.REGION);
     }
 
     @AfterAll
@@ -100,11 +94,9 @@ class RunCommandIntegrationTest {
     void theReferenceFireIsDeliveredThroughSnsAndEveryReadingIsIndexedOnce(
             String delivery, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
         String name = "run-" + UUID.randomUUID();
-        String topic = sns.createTopic(r -> r.name(name)).topicArn();
-        String queue = sqs.createQueue(r -> r.queueName(name)).queueUrl();
-        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn));
+        AlertSubscription subscription = AlertSubscription.standard(sns, sqs, name);
+        String topic = subscription.topicArn;
+        String queue = subscription.queueUrl;
 
         List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("examples", "reference-11-nodes.jsonl")));
         lines.add("{\"node\":\"garbage\"");                                   // malformed: dead-lettered

@@ -16,7 +16,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunction;
@@ -28,6 +27,7 @@ import org.bushfire.domain.SensorRecord;
 import org.bushfire.file.JsonLinesFileSink;
 import org.bushfire.testing.Replay;
 import org.bushfire.testing.Scenario;
+import org.bushfire.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SourceIdlenessIntegrationTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestCluster.twoSlots();
 
     static final Duration IDLE_TIMEOUT = Duration.ofMillis(500);
     /** Well past the idle timeout: every source subtask, and so every task downstream, has been marked idle. */

@@ -27,7 +27,7 @@ import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.Replay;
 import org.bushfire.testing.Scenario;
-import org.junit.jupiter.api.BeforeAll;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.bushfire.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,10 +45,8 @@ class KinesisReadingsSourceIntegrationTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void credentials() {
-        LocalAws.useThrowawayCredentials();
-    }
+    @RegisterExtension
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
 
     @Test
     void theReferenceFireArrivesThroughKinesisAndAMalformedRecordIsDeadLettered() throws Exception {

@@ -23,7 +23,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
@@ -33,20 +32,20 @@ import org.bushfire.job.AlertingConfig;
 import org.bushfire.job.AlertingJob;
 import org.bushfire.job.AlertingSinks;
 import org.bushfire.job.JobMetrics;
+import org.bushfire.testing.AlertSubscription;
+import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.LocalServices;
+import org.bushfire.testing.TestCluster;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The SNS sink against fauxqs (real SNS and SQS wire protocols, on 127.0.0.1 only): each test creates its own
@@ -63,12 +62,7 @@ class SnsAlertSinkIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestCluster.twoSlots(METRICS.addToConfiguration(new Configuration()));
 
     static final String REGION = "ap-southeast-2";
     static final URI ENDPOINT = LocalServices.Service.SNS.endpoint();
@@ -79,16 +73,15 @@ class SnsAlertSinkIntegrationTest {
 
     @RegisterExtension
     @Order(3)
-    static final TestCredentials CREDENTIALS = new TestCredentials();
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
 
     static SnsClient sns;
     static SqsClient sqs;
 
     @BeforeAll
     static void clients() {
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-        sns = SnsClient.builder().region(Region.of(REGION)).endpointOverride(ENDPOINT).credentialsProvider(credentials).build();
-        sqs = SqsClient.builder().region(Region.of(REGION)).endpointOverride(ENDPOINT).credentialsProvider(credentials).build();
+        sns = LocalAws.snsClient(REGION);
+        sqs = LocalAws.sqsClient(REGION);
     }
 
     @AfterAll
@@ -400,37 +393,22 @@ class SnsAlertSinkIntegrationTest {
         }
     }
 
-    /** A topic with an SQS queue subscribed to it: what a fire officer's mail or pager service would see. */
+    /** The test's view of an {@link AlertSubscription}: what the queue received. */
     static final class Subscriber {
         final String topicArn;
         final String queueUrl;
 
-        private Subscriber(String topicArn, String queueUrl) {
-            this.topicArn = topicArn;
-            this.queueUrl = queueUrl;
+        private Subscriber(AlertSubscription subscription) {
+            this.topicArn = subscription.topicArn;
+            this.queueUrl = subscription.queueUrl;
         }
 
         static Subscriber fifo() {
-            String name = "bushfire-alerts-" + unique() + ".fifo";
-            String topic = sns.createTopic(r -> r.name(name).attributes(Map.of("FifoTopic", "true"))).topicArn();
-            String queue = sqs.createQueue(r -> r.queueName(name).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")))
-                    .queueUrl();
-            return subscribe(topic, queue);
+            return new Subscriber(AlertSubscription.fifo(sns, sqs, "bushfire-alerts-" + unique()));
         }
 
         static Subscriber standard() {
-            String name = "bushfire-alerts-" + unique();
-            String topic = sns.createTopic(r -> r.name(name)).topicArn();
-            String queue = sqs.createQueue(r -> r.queueName(name)).queueUrl();
-            return subscribe(topic, queue);
-        }
-
-        private static Subscriber subscribe(String topic, String queue) {
-            String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn)
-                    .attributes(Map.of("RawMessageDelivery", "false")));
-            return new Subscriber(topic, queue);
+            return new Subscriber(AlertSubscription.standard(sns, sqs, "bushfire-alerts-" + unique()));
         }
 
         /**

@@ -25,6 +25,7 @@ import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.bushfire.domain.Alert;
 import org.bushfire.job.JobMetrics;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 class SnsFailuresTest {
     @RegisterExtension
-    static final TestCredentials CREDENTIALS = new TestCredentials();
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
 
     static final String REGION = "ap-southeast-2";
     static final String TOPIC = "arn:aws:sns:" + REGION + ":000000000000:bushfire-alerts.fifo";

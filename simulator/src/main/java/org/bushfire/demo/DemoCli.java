@@ -160,7 +160,9 @@ public final class DemoCli implements Callable<Integer> {
 
     private void runDemo() throws Exception {
         Path home = Path.of(System.getProperty("bushfire.home", ".")).toAbsolutePath().normalize();
-        String id = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        // The time for people, the pid so that two demos started in the same second get streams of their own.
+        String id = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + ProcessHandle.current().pid();
         Path runDir = Files.createDirectories(home.resolve("target").resolve("demo").resolve(id));
         summary.put("runDir", home.relativize(runDir).toString());
         out.println("demo: " + id + " (files in " + home.relativize(runDir) + ")");
@@ -275,7 +277,7 @@ public final class DemoCli implements Callable<Integer> {
         });
 
         // The live heat map page over this run's indices, on 127.0.0.1 (the dashboards' local stand-in for Kibana).
-        HeatMapServer heatMap = HeatMapServer.start(es.resolved(), freePort(8090), 50.0, 30, 5000);
+        HeatMapServer heatMap = startHeatMap(es.resolved());
         summary.put("heatMap", heatMap.url());
         cleanups.push(heatMap::close);
 
@@ -379,6 +381,18 @@ public final class DemoCli implements Callable<Integer> {
                 throw new IllegalStateException("stream " + stream + " did not become active");
             }
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * On 8090 when it is free, else on any free port. Binding straight away, rather than asking which port is free
+     * and binding later, is what lets two demos (or a demo and a dashboard) start side by side.
+     */
+    private static HeatMapServer startHeatMap(ElasticsearchSettings es) throws IOException {
+        try {
+            return HeatMapServer.start(es, 8090, 50.0, 30, 5000);
+        } catch (IOException busy) {
+            return HeatMapServer.start(es, 0, 50.0, 30, 5000);
         }
     }
 

@@ -15,7 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.bushfire.simulator.ExpectedAlertsAccess;
+import org.bushfire.testing.LocalServices;
+import org.bushfire.testing.LocalServices.Service;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,47 +33,55 @@ import org.junit.jupiter.api.io.TempDir;
  * sent intact was indexed once, and every process the demo started is gone.
  *
  * <p>It runs with the classes this build compiled ({@code BUSHFIRE_CLASSPATH}), so {@code bin/bushfire} starts no
- * Maven of its own inside {@code mvn verify}. Services already running (another test's) are used and left alone;
- * otherwise the demo starts them and must stop them again.
+ * Maven of its own inside {@code mvn verify}. Both demos start together, before the tests: each waits mostly on
+ * event time (the sensors report in real time), so side by side they take little longer than the longer one, and
+ * each makes its own stream, topic, queue and indices. The services are started before them ({@link LocalServices}),
+ * so both use them and must leave them running, as the demo does with services it did not start.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoIntegrationTest {
+    @RegisterExtension
+    static final LocalServices SERVICES = LocalServices.of(Service.KINESIS, Service.SNS, Service.ELASTICSEARCH);
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path HOME = Path.of("").toAbsolutePath();
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    @Test
-    void aShortDemoShowsTheReferenceAndGeneratedAlertsDeliveredThroughSns() throws Exception {
-        Map<String, Boolean> before = servicesRunning();
-        Path output = dir.resolve("demo.out");
-        Process demo = startDemo(output, "--duration", "150s");
-        assertThat(demo.waitFor(9, TimeUnit.MINUTES)).as("demo ends on its own").isTrue();
-        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-        assertThat(demo.exitValue()).as("exit status; output:%n%s", String.join("\n", lines)).isZero();
+    static Map<String, Boolean> before;
+    static Process shortDemo;
+    static Process interruptedDemo;
 
-        JsonNode summary = summaryOf(lines);
-        assertThat(summary.get("stoppedBy").asText()).isEqualTo("duration");
-        assertThat(summary.get("referenceAlertDelivered").asBoolean()).as("the reference alert").isTrue();
-        assertThat(summary.get("generatedAlertsDelivered").asInt()).as("generated alerts").isGreaterThanOrEqualTo(1);
-        assertThat(lines).filteredOn(l -> l.startsWith("ALERT ")).hasSize(summary.get("alertsDelivered").asInt());
-        assertConsistent(summary);
-        assertCleanedUp(summary, before);
+    @BeforeAll
+    static void startBothDemos() throws Exception {
+        before = servicesRunning();
+        shortDemo = startDemo(dir.resolve("short.out"), "--duration", "150s");
+        interruptedDemo = startDemo(dir.resolve("interrupted.out"));
+    }
+
+    @AfterAll
+    static void stopWhatIsLeft() throws InterruptedException {
+        for (Process demo : new Process[] {shortDemo, interruptedDemo}) {
+            if (demo != null && demo.isAlive()) {
+                demo.destroy();
+                demo.waitFor(3, TimeUnit.MINUTES);
+            }
+        }
     }
 
     @Test
+    @Order(1)
     void ctrlCStopsEverythingAndStillSummarises() throws Exception {
-        Map<String, Boolean> before = servicesRunning();
-        Path output = dir.resolve("demo.out");
-        Process demo = startDemo(output);
+        Path output = dir.resolve("interrupted.out");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
-        while (System.nanoTime() < deadline && demo.isAlive()
+        while (System.nanoTime() < deadline && interruptedDemo.isAlive()
                 && Files.readAllLines(output, StandardCharsets.UTF_8).stream().noneMatch(l -> l.startsWith("ALERT "))) {
             Thread.sleep(1000);
         }
-        assertThat(demo.isAlive()).as("running until stopped").isTrue();
-        demo.destroy();  // SIGTERM to the demo's own pid: the same shutdown path as Ctrl-C's SIGINT
-        assertThat(demo.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(interruptedDemo.isAlive()).as("running until stopped").isTrue();
+        interruptedDemo.destroy();  // SIGTERM to the demo's own pid: the same shutdown path as Ctrl-C's SIGINT
+        assertThat(interruptedDemo.waitFor(3, TimeUnit.MINUTES)).isTrue();
         List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
 
         JsonNode summary = summaryOf(lines);
@@ -76,7 +92,24 @@ class DemoIntegrationTest {
         assertCleanedUp(summary, before);
     }
 
-    private Process startDemo(Path output, String... args) throws IOException {
+    @Test
+    @Order(2)
+    void aShortDemoShowsTheReferenceAndGeneratedAlertsDeliveredThroughSns() throws Exception {
+        Path output = dir.resolve("short.out");
+        assertThat(shortDemo.waitFor(9, TimeUnit.MINUTES)).as("demo ends on its own").isTrue();
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertThat(shortDemo.exitValue()).as("exit status; output:%n%s", String.join("\n", lines)).isZero();
+
+        JsonNode summary = summaryOf(lines);
+        assertThat(summary.get("stoppedBy").asText()).isEqualTo("duration");
+        assertThat(summary.get("referenceAlertDelivered").asBoolean()).as("the reference alert").isTrue();
+        assertThat(summary.get("generatedAlertsDelivered").asInt()).as("generated alerts").isGreaterThanOrEqualTo(1);
+        assertThat(lines).filteredOn(l -> l.startsWith("ALERT ")).hasSize(summary.get("alertsDelivered").asInt());
+        assertConsistent(summary);
+        assertCleanedUp(summary, before);
+    }
+
+    private static Process startDemo(Path output, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", HOME.resolve("bin/bushfire").toString(), "demo",
                 "--web-ui-port", "0"));
         command.addAll(List.of(args));

@@ -17,6 +17,7 @@ import org.bushfire.domain.Reading;
 import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,9 +46,11 @@ class KinesisSinkIntegrationTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
+
     @BeforeAll
     static void client() {
-        LocalAws.useThrowawayCredentials();
         kinesis = LocalAws.kinesisClient(Service.KINESIS.endpoint());
     }
 

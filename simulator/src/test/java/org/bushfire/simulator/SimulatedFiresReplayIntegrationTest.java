@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bushfire.testing.Replay;
+import org.bushfire.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SimulatedFiresReplayIntegrationTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = TestCluster.twoSlots();
 
     static final String[] FIRES = {"--scenario", "generated", "--start", "2024-11-21T00:00:00Z", "--duration", "3h",
         "--sensors", "480", "--networks", "4", "--fires", "7", "--seed", "2024"};

@@ -1,4 +1,4 @@
-package org.bushfire.sns;
+package org.bushfire.testing;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -7,12 +7,18 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Static "test"/"test" AWS credentials for the local stand-ins, given the way production code reads credentials:
- * through the AWS default provider chain, whose first link is the Java system properties set here. The previous
- * values come back after the test class.
+ * Throwaway AWS credentials for the local stand-ins (which accept any), given the way production code reads
+ * credentials: through the AWS default provider chain, whose first link is the Java system properties set here.
+ * The previous values come back after the test class, so no other class runs with them by accident.
+ *
+ * <pre>
+ * &#64;RegisterExtension static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
+ * </pre>
  */
-final class TestCredentials implements BeforeAllCallback, AfterAllCallback {
-    private static final Map<String, String> PROPERTIES = Map.of("aws.accessKeyId", "test", "aws.secretAccessKey", "test");
+public final class ThrowawayCredentials implements BeforeAllCallback, AfterAllCallback {
+    /** What the test's own clients use too ({@link LocalAws#snsClient}). */
+    static final String KEY = "local-test";
+    private static final Map<String, String> PROPERTIES = Map.of("aws.accessKeyId", KEY, "aws.secretAccessKey", KEY);
     private final Map<String, String> saved = new HashMap<>();
 
     @Override
