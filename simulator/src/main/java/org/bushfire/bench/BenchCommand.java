@@ -355,9 +355,10 @@ public final class BenchCommand implements Callable<Integer> {
             long alerts = Timing.count(pipeline.accumulators, JobMetrics.ALERTS);
             long late = Timing.count(pipeline.accumulators, JobMetrics.LATE)
                     + Timing.count(pipeline.accumulators, JobMetrics.LATE_HOT);
-            out.printf(Locale.ROOT, "  pipeline  %-44s %s readings/s, %s alerts (%d expected), %d late%n",
-                    pipeline.describe(), rate(pipeline, n), pipeline.millis.isEmpty() ? "?" : Long.toString(alerts),
-                    workload.expectedAlerts, late);
+            boolean finished = !pipeline.millis.isEmpty();
+            out.printf(Locale.ROOT, "  pipeline  %-44s %s readings/s, %s alerts (%d expected), %s late%n",
+                    pipeline.describe(), rate(pipeline, n), finished ? Long.toString(alerts) : "?",
+                    workload.expectedAlerts, finished ? Long.toString(late) : "?");
             if (naive.millis.isEmpty() && !naive.cut) {
                 out.printf("  naive     not run%n");
             } else {
@@ -416,17 +417,29 @@ public final class BenchCommand implements Callable<Integer> {
         Fire smallest = sizes.get(0);
         Fire largest = sizes.get(sizes.size() - 1);
         Map<String, Object> o = new LinkedHashMap<>();
-        out.println("fire scaling (extra time per burning sensor, pipeline − cold):");
+        double small = smallest.measured.extraPerBurningSensor();
+        boolean smallKnown = !Double.isNaN(small) && small > 0 && !smallest.measured.pipeline.cut;
+        out.println("fire scaling (extra time per burning sensor, pipeline − cold; × the smallest fire's):");
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (Fire f : sizes) {
             double extra = f.measured.extraPerBurningSensor();
-            out.printf(Locale.ROOT, "  %,7d burning: %s%n", f.burning, Double.isNaN(extra) ? "-"
-                    : (f.measured.pipeline.cut ? "≥ " : "") + String.format(Locale.ROOT, "%.2f ms", extra));
+            String bound = f.measured.pipeline.cut ? "≥ " : "";
+            out.printf(Locale.ROOT, "  %,7d burning: %s%s%n", f.burning, Double.isNaN(extra) ? "-"
+                    : bound + String.format(Locale.ROOT, "%.2f ms", extra), Double.isNaN(extra) || !smallKnown ? ""
+                    : String.format(Locale.ROOT, "  × %s%.2f", bound, extra / small));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("burning", f.burning);
+            if (!Double.isNaN(extra)) {
+                row.put("extra_ms_per_burning_sensor", Math.round(extra * 1000) / 1000.0);
+                row.put("lower_bound", f.measured.pipeline.cut);
+            }
+            rows.add(row);
         }
-        double small = smallest.measured.extraPerBurningSensor();
+        o.put("sizes", rows);
         double large = largest.measured.extraPerBurningSensor();
         o.put("smallest_burning", smallest.burning);
         o.put("largest_burning", largest.burning);
-        if (!Double.isNaN(small) && !Double.isNaN(large) && small > 0 && !smallest.measured.pipeline.cut) {
+        if (smallKnown && !Double.isNaN(large)) {
             double ratio = large / small;
             boolean lowerBound = largest.measured.pipeline.cut;
             out.printf(Locale.ROOT, "  largest / smallest = %s%.2f (target ≤ 1.5)%n", lowerBound ? "≥ " : "", ratio);
