@@ -56,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--workloads", split = ",", defaultValue = "standard", paramLabel = "NAME[,NAME...]",
             description = "Which: standard, fire (one fire of each --fire-sizes), concurrent, networks, wildfire-day, "
-                    + "or all (default: ${DEFAULT-VALUE}).")
+                    + "all, or none (only --latency-seconds or --elasticsearch) (default: ${DEFAULT-VALUE}).")
     List<String> workloads;
 
     @Option(names = "--fire-sizes", split = ",", defaultValue = "300,1000,3000,10000,30000", paramLabel = "K[,K...]",
@@ -264,8 +264,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "concurrent" -> specs.add(Workloads.concurrent(concurrentFires, concurrentSize, threshold));
                 case "networks" -> specs.add(Workloads.networks(networks, threshold));
                 case "wildfire-day" -> specs.add(Workloads.wildfireDay(wildfireScale, wildfireInterval, threshold));
+                case "none" -> { } // only --latency-seconds or --elasticsearch
                 default -> throw new IllegalArgumentException("--workloads: no workload '" + name + "' (there are "
-                        + String.join(", ", WORKLOADS) + " and all)");
+                        + String.join(", ", WORKLOADS) + ", all and none)");
             }
         }
         return specs;
@@ -493,14 +494,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double max(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    }
-
-    /** The p-th percentile of sorted values (nearest rank); -1 when there are none. */
-    static long percentile(List<Long> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 }
