@@ -25,7 +25,7 @@ import org.bushfire.job.ReadingsSource;
  * and the newest event time are counted right after the file source (a chained map, so no extra hop), alerts by
  * the job's own {@link JobMetrics#ALERTS}. Task managers report accumulators with their heartbeats, so a line
  * is at most one heartbeat interval behind; the replay sets the interval to {@link #HEARTBEAT} for that. The last
- * line is the job's final totals, exact.
+ * line is the job's final totals, exact, and the job's net runtime (without the local cluster's start-up).
  */
 final class ReplayProgress {
     static final String RECORDS_READ = "replayRecordsRead";
@@ -77,13 +77,19 @@ final class ReplayProgress {
             try {
                 result.get(every.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException stillRunning) {
-                Map<String, Object> now = job.getAccumulators().get(30, TimeUnit.SECONDS);
+                Map<String, Object> now;
+                try {
+                    now = job.getAccumulators().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | IllegalStateException ended) {
+                    break; // the job ended meanwhile and took its local cluster with it: its result follows
+                }
                 err.println(line("replay:", now, start));
                 err.flush();
             }
         }
         org.apache.flink.api.common.JobExecutionResult done = result.get();
-        err.println(line("replay: done,", done.getAllAccumulatorResults(), start));
+        err.println(line("replay: done,", done.getAllAccumulatorResults(), start)
+                + String.format(Locale.ROOT, "; job net runtime %.2f s", done.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3));
         err.flush();
         return done;
     }

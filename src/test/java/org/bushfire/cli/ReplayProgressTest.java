@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A replay reports its progress on stderr while it runs, and its last line holds the exact totals. */
 class ReplayProgressTest {
     private static final Pattern LINE = Pattern.compile(
-            "replay: (done, )?(\\d+) records read \\((\\d+)/s\\), event time (\\S+), (\\d+) chains, (\\d+) alerts so far");
+            "replay: (done, )?(\\d+) records read \\((\\d+)/s\\), event time (\\S+), (\\d+) chains, (\\d+) alerts so far"
+                    + "(; job net runtime \\d+\\.\\d\\d s)?");
 
     @Test
     void progressLinesCountRecordsEventTimeAndAlertsUpToTheExactTotals(@TempDir Path dir) throws Exception {
@@ -28,6 +29,7 @@ class ReplayProgressTest {
         ByteArrayOutputStream simulatorErr = new ByteArrayOutputStream();
         int simulated = SimulatorCli.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(simulatorErr),
                 "--scenario", "generated", "--sensors", "900", "--networks", "3", "--fires", "3", "--duration", "30m",
+                "--spread-model", "branching", "--fire-sensors", "12", "--ignite-within", "10m",
                 "--seed", "5", "--quiet", "--sink", "file", "--output", readings.toString());
         assertThat(simulated).as(simulatorErr.toString(StandardCharsets.UTF_8)).isZero();
         List<String> lines = Files.readAllLines(readings);
@@ -49,6 +51,8 @@ class ReplayProgressTest {
         for (String line : stderr.split("\n")) {
             Matcher m = LINE.matcher(line.strip());
             if (m.matches()) {
+                assertThat(m.group(7) == null).as("net runtime on the final line only: %s", line)
+                        .isEqualTo(m.group(1) == null);
                 if (m.group(1) == null) {
                     assertThat(done).as("no progress after the final line").isNull();
                     running.add(m);

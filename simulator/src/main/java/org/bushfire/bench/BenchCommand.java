@@ -56,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--workloads", split = ",", defaultValue = "standard", paramLabel = "NAME[,NAME...]",
             description = "Which: standard, fire (one fire of each --fire-sizes), concurrent, networks, wildfire-day, "
-                    + "or all (default: ${DEFAULT-VALUE}).")
+                    + "all, or none (only --latency-seconds or --elasticsearch) (default: ${DEFAULT-VALUE}).")
     List<String> workloads;
 
     @Option(names = "--fire-sizes", split = ",", defaultValue = "300,1000,3000,10000,30000", paramLabel = "K[,K...]",
@@ -264,8 +264,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "concurrent" -> specs.add(Workloads.concurrent(concurrentFires, concurrentSize, threshold));
                 case "networks" -> specs.add(Workloads.networks(networks, threshold));
                 case "wildfire-day" -> specs.add(Workloads.wildfireDay(wildfireScale, wildfireInterval, threshold));
+                case "none" -> { } // only --latency-seconds or --elasticsearch
                 default -> throw new IllegalArgumentException("--workloads: no workload '" + name + "' (there are "
-                        + String.join(", ", WORKLOADS) + " and all)");
+                        + String.join(", ", WORKLOADS) + ", all and none)");
             }
         }
         return specs;
@@ -355,9 +356,10 @@ public final class BenchCommand implements Callable<Integer> {
             long alerts = Timing.count(pipeline.accumulators, JobMetrics.ALERTS);
             long late = Timing.count(pipeline.accumulators, JobMetrics.LATE)
                     + Timing.count(pipeline.accumulators, JobMetrics.LATE_HOT);
-            out.printf(Locale.ROOT, "  pipeline  %-44s %s readings/s, %s alerts (%d expected), %d late%n",
-                    pipeline.describe(), rate(pipeline, n), pipeline.millis.isEmpty() ? "?" : Long.toString(alerts),
-                    workload.expectedAlerts, late);
+            boolean finished = !pipeline.millis.isEmpty();
+            out.printf(Locale.ROOT, "  pipeline  %-44s %s readings/s, %s alerts (%d expected), %s late%n",
+                    pipeline.describe(), rate(pipeline, n), finished ? Long.toString(alerts) : "?",
+                    workload.expectedAlerts, finished ? Long.toString(late) : "?");
             if (naive.millis.isEmpty() && !naive.cut) {
                 out.printf("  naive     not run%n");
             } else {
@@ -416,17 +418,29 @@ public final class BenchCommand implements Callable<Integer> {
         Fire smallest = sizes.get(0);
         Fire largest = sizes.get(sizes.size() - 1);
         Map<String, Object> o = new LinkedHashMap<>();
-        out.println("fire scaling (extra time per burning sensor, pipeline − cold):");
+        double small = smallest.measured.extraPerBurningSensor();
+        boolean smallKnown = !Double.isNaN(small) && small > 0 && !smallest.measured.pipeline.cut;
+        out.println("fire scaling (extra time per burning sensor, pipeline − cold; × the smallest fire's):");
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (Fire f : sizes) {
             double extra = f.measured.extraPerBurningSensor();
-            out.printf(Locale.ROOT, "  %,7d burning: %s%n", f.burning, Double.isNaN(extra) ? "-"
-                    : (f.measured.pipeline.cut ? "≥ " : "") + String.format(Locale.ROOT, "%.2f ms", extra));
+            String bound = f.measured.pipeline.cut ? "≥ " : "";
+            out.printf(Locale.ROOT, "  %,7d burning: %s%s%n", f.burning, Double.isNaN(extra) ? "-"
+                    : bound + String.format(Locale.ROOT, "%.2f ms", extra), Double.isNaN(extra) || !smallKnown ? ""
+                    : String.format(Locale.ROOT, "  × %s%.2f", bound, extra / small));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("burning", f.burning);
+            if (!Double.isNaN(extra)) {
+                row.put("extra_ms_per_burning_sensor", Math.round(extra * 1000) / 1000.0);
+                row.put("lower_bound", f.measured.pipeline.cut);
+            }
+            rows.add(row);
         }
-        double small = smallest.measured.extraPerBurningSensor();
+        o.put("sizes", rows);
         double large = largest.measured.extraPerBurningSensor();
         o.put("smallest_burning", smallest.burning);
         o.put("largest_burning", largest.burning);
-        if (!Double.isNaN(small) && !Double.isNaN(large) && small > 0 && !smallest.measured.pipeline.cut) {
+        if (smallKnown && !Double.isNaN(large)) {
             double ratio = large / small;
             boolean lowerBound = largest.measured.pipeline.cut;
             out.printf(Locale.ROOT, "  largest / smallest = %s%.2f (target ≤ 1.5)%n", lowerBound ? "≥ " : "", ratio);
@@ -480,14 +494,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double max(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    }
-
-    /** The p-th percentile of sorted values (nearest rank); -1 when there are none. */
-    static long percentile(List<Long> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 }

@@ -30,6 +30,10 @@ import org.bushfire.job.AlertingJob;
 import org.bushfire.job.AlertingSinks;
 import org.bushfire.job.ReadingsSource;
 import org.bushfire.job.StreamSink;
+import org.bushfire.simulator.FireSpread;
+import org.bushfire.simulator.GeneratedScenario;
+import org.bushfire.simulator.HeatModel;
+import org.bushfire.simulator.Mesh;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +47,8 @@ import picocli.CommandLine.Option;
  * <p>Sensors report once per simulated minute, and simulated time runs {@code --speedup} times faster than the
  * wall clock (ending before now, so no reading is refused as from the future): a few minutes of soaking cover
  * many state-retention periods. A fire starts every {@code --fire-every} simulated minutes, in each network in
- * turn, and spreads to the next sensor every minute through {@value #FIRE_LENGTH} sensors; every fire should
+ * turn, and spreads through {@value #FIRE_LENGTH} sensors as the simulator's fire model shapes it
+ * ({@link FireShapes}: hops of 10 s – 1 min, some of them same-instant); every fire should
  * raise one alert, and every fire leaves state (onsets, fire trees, alerted fires) that the job must forget
  * after {@code --state-retention}. Readings are generated as JSON and decoded with the job's decoder, as from
  * Kinesis; the sinks count and discard, so only the job itself is measured.
@@ -132,6 +137,9 @@ public final class SoakRun implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double maxGrowthPercent;
 
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the fires' shapes (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SoakRun()).execute(args));
     }
@@ -162,11 +170,14 @@ public final class SoakRun implements Callable<Integer> {
         double readingsPerSecond = sensors * (double) speedup * 1000 / TICK_MILLIS;
         AlertingConfig config = AlertingConfig.defaults().withStateRetention(stateRetention);
 
+        FireShapes shapes = FireShapes.generate((int) networks, seed, config.threshold());
+
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         ReadingsSource paced = (e, decoder, watermarks) -> e.fromSource(
-                new DataGeneratorSource<>(new SimulatedSensors(decoder, sensors, speedup, fireEvery, wallStart, simulatedStart),
+                new DataGeneratorSource<>(new SimulatedSensors(decoder, sensors, speedup, fireEvery, wallStart, simulatedStart,
+                        shapes),
                         Long.MAX_VALUE, RateLimiterStrategy.perSecond(readingsPerSecond), Types.POJO(SensorRecord.class)),
                 watermarks, "simulated sensors").uid("soak-sensors");
         new AlertingJob(config, paced,
@@ -267,10 +278,12 @@ public final class SoakRun implements Callable<Integer> {
         private final int fireEvery;
         private final long wallStart;
         private final long simulatedStart;
+        private final FireShapes shapes;
 
         SimulatedSensors(ReadingDecoder decoder, int sensors, int speedup, int fireEvery, long wallStart,
-                long simulatedStart) {
+                long simulatedStart, FireShapes shapes) {
             this.decoder = decoder;
+            this.shapes = shapes;
             this.sensors = sensors;
             this.speedup = speedup;
             this.fireEvery = fireEvery;
@@ -287,25 +300,78 @@ public final class SoakRun implements Callable<Integer> {
             long eventTime = simulatedStart + (System.currentTimeMillis() - wallStart) * speedup;
             long tick = (eventTime - simulatedStart) / TICK_MILLIS;
             Generated.saw(tick);
-            // Fire f starts at tick f * fireEvery in network f % networks, in the network's next block of sensors, and
-            // burns out FIRE_LENGTH ticks later, before the network's next fire.
+            // Fire f starts at tick f * fireEvery in network f % networks, in the network's next block of sensors,
+            // spreads as its shape says, and burns out FIRE_LENGTH ticks later, before the network's next fire.
             String infectedBy = null;
             boolean hot = false;
             for (long f = Math.max(0, (tick - FIRE_LENGTH) / fireEvery); f <= tick / fireEvery; f++) {
                 if (f % networks != network) {
                     continue;
                 }
-                int root = (int) (f / networks % BLOCKS) * FIRE_LENGTH;
+                int block = (int) (f / networks % BLOCKS);
                 long hop = tick - f * fireEvery;
-                if (node >= root && node - root <= hop && node - root < FIRE_LENGTH) {
+                if (node / FIRE_LENGTH == block && hop >= shapes.reached[network][node] && hop < FIRE_LENGTH) {
                     hot = true;
-                    infectedBy = String.valueOf(node == root ? node : node - 1);
+                    int by = shapes.infector[network][node];
+                    infectedBy = by < 0 ? null : String.valueOf(by);
                 }
             }
             String json = "{\"network\":\"net-" + network + "\",\"node\":" + node + ",\"eventTimestamp\":" + eventTime
                     + ",\"temperature\":" + (hot ? 75.0 : 20.0)
                     + (infectedBy == null ? "" : ",\"infectedBy\":" + infectedBy) + "}";
             return decoder.decode(json.getBytes(StandardCharsets.UTF_8), null);
+        }
+    }
+
+    /**
+     * The shape of every fire, made by the simulator's fire model: each block of {@value #FIRE_LENGTH} sensors of
+     * each network burns as a branching fire of the simulator ({@link FireSpread.Branching}, a path here: one
+     * neighbour each, after 10 s – 1 min) on a small generated mesh of its own, its sensors numbered in the order
+     * the fire reached them. So hops take the model's times, and a hop shorter than the time to the next report
+     * is a same-instant hop, as the benchmark's fires have them. The schedule stays the soak's own: fires recur in
+     * a network's blocks in turn, so no sensor burns twice within the retention.
+     */
+    static final class FireShapes implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        /** [network][node]: ticks after its fire starts that the node first reads hot; -1: in no block. */
+        final int[][] reached;
+        /** [network][node]: the node that infected it; -1 for a fire's root. */
+        final int[][] infector;
+
+        private FireShapes(int[][] reached, int[][] infector) {
+            this.reached = reached;
+            this.infector = infector;
+        }
+
+        static FireShapes generate(int networks, long seed, double threshold) {
+            int[][] reached = new int[networks][BLOCKS * FIRE_LENGTH];
+            int[][] infector = new int[networks][BLOCKS * FIRE_LENGTH];
+            for (int n = 0; n < networks; n++) {
+                java.util.Arrays.fill(reached[n], -1);
+                java.util.Arrays.fill(infector[n], -1);
+                for (int b = 0; b < BLOCKS; b++) {
+                    FireSpread spread = null;
+                    for (int attempt = 0; spread == null || spread.order().size() < FIRE_LENGTH; attempt++) {
+                        spread = GeneratedScenario.create(new GeneratedScenario.Settings(
+                                new Mesh.Layout(2 * FIRE_LENGTH, 1, -33.7, 150.3, Double.NaN, 250, "soak"),
+                                new FireSpread.Params(15, 315, 20, 30 * 60_000L), new HeatModel.Climate(22, 8, 0.5),
+                                threshold, 1, List.of(), Duration.ZERO,
+                                new FireSpread.Branching(1, 1, 10_000, 60_000, FIRE_LENGTH)),
+                                seed * 1_000_003L + (n * (long) BLOCKS + b) * 64 + attempt, 0, 3_600_000L).spread();
+                    }
+                    List<Integer> order = spread.order();
+                    java.util.Map<Integer, Integer> nodeOf = new java.util.HashMap<>();
+                    for (int k = 0; k < FIRE_LENGTH; k++) {
+                        int sensor = order.get(k);
+                        int node = b * FIRE_LENGTH + k;
+                        nodeOf.put(sensor, node);
+                        reached[n][node] = (int) Math.ceil(spread.infectionTime(sensor) / (double) TICK_MILLIS);
+                        int by = spread.infectedBy(sensor);
+                        infector[n][node] = by < 0 ? -1 : nodeOf.get(by);
+                    }
+                }
+            }
+            return new FireShapes(reached, infector);
         }
     }
 

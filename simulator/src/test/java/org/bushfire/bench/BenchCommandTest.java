@@ -154,6 +154,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void latencyPercentilesCountAlertsStillMissingAtTheEndAsLaterThanAny() {
+        LatencyRun.Result result = new LatencyRun.Result(List.of(100L, 200L, 300L), 5000, 0, 0, 0, 0, 4);
+        assertThat(result.missing()).isEqualTo(1);
+        assertThat(result.percentile(50)).isEqualTo(200);
+        assertThat(result.percentile(75)).isEqualTo(300);
+        assertThat(result.percentile(99)).as("among the missing").isEqualTo(-1);
+        assertThat(result.describe(100)).isEqualTo("> run end");
+        LatencyRun.Result all = new LatencyRun.Result(List.of(100L, 200L), 5000, 0, 0, 0, 0, 2);
+        assertThat(all.percentile(100)).isEqualTo(200);
+        assertThat(all.toJson()).containsEntry("p99_ms", 200L).containsEntry("missing", 0);
+    }
+
+    @Test
     void unknownWorkloadsAreRefused() {
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.setErr(new PrintWriter(new StringWriter()));

@@ -119,6 +119,29 @@ class SimulatorCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("simulate: done {").contains("\"readingsSent\":55");
     }
 
+    @Test
+    void aBranchingRunBurnsExactlyItsFireSizeAndLastsUntilTheFireIsDone() {
+        SimulatedRun run = SimulatedRun.run(dir, "--scenario", "generated", "--sensors", "250", "--networks", "1",
+                "--spread-model", "branching", "--fire-sensors", "150", "--fires", "1", "--seed", "8");
+
+        JsonNode fires = run.truth.get("fires");
+        assertThat(fires).hasSize(1);
+        assertThat(fires.get(0).get("sensors").asInt()).isEqualTo(150);
+        assertThat(run.truth.get("branching").get("branches").asText()).isEqualTo("1-4");
+        long start = run.truth.get("startTimestamp").asLong();
+        long lastOnset = Long.MIN_VALUE;
+        for (JsonNode n : fires.get(0).get("nodes")) {
+            lastOnset = Math.max(lastOnset, n.get("onsetTimestamp").asLong());
+            if (!n.get("infectedBy").isNull()) {
+                assertThat(n.get("onsetTimestamp").asLong()).as("every burning sensor reported its onset").isPositive();
+            }
+        }
+        int rounds = run.truth.get("rounds").asInt();
+        assertThat(run.lines).hasSize(250 * rounds);
+        assertThat(start + (rounds - 1) * 60_000L - lastOnset).as("rounds after the last onset")
+                .isBetween(0L, 3 * 60_000L);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "--sink file                          | --sink file needs --output",
@@ -136,6 +159,10 @@ class SimulatorCliTest {
         "--scenario generated --center 95,10  | --center",
         "--scenario generated --drop 1.5      | --drop must be a fraction",
         "--scenario generated --wind-speed -3 | --wind-speed",
+        "--scenario generated --spread-model fast | --spread-model must be",
+        "--scenario generated --fire-sensors 9 | --fire-sensors goes with --spread-model branching",
+        "--scenario generated --spread-model branching --branches 4-1 | --branches",
+        "--scenario generated --spread-model branching --hop-delay 10s | --hop-delay",
         "--unknown                            | Unknown option",
     })
     void badOptionsExitTwoNamingTheOption(String args, String message) {
