@@ -25,7 +25,7 @@ class PackagedJarsIT {
     static final Path SIMULATOR_JAR = TARGET.resolve("bushfire-simulator.jar");
 
     @Test
-    void theClusterJarHoldsTheJobAndNeitherTheSimulatorNorTheDemo() throws IOException {
+    void theClusterJarHoldsTheJobAndNotTheSimulatorDemoOrBench() throws IOException {
         try (JarFile jar = new JarFile(clusterJar().toFile())) {
             List<String> entries = jar.stream().map(e -> e.getName()).toList();
             assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("org.bushfire.cli.BushfireCli");
@@ -33,6 +33,7 @@ class PackagedJarsIT {
                     "org/bushfire/domain/Reading.class");
             assertThat(entries).noneMatch(e -> e.startsWith("org/bushfire/simulator/"))
                     .noneMatch(e -> e.startsWith("org/bushfire/demo/"))
+                    .noneMatch(e -> e.startsWith("org/bushfire/bench/"))
                     .noneMatch(e -> e.startsWith("scenarios/"))
                     .as("the cluster brings its own logging").noneMatch(e -> e.startsWith("org/slf4j/"));
         }
