@@ -71,7 +71,7 @@ bf_write_file() { # path content
 readonly BF_KEYS=(AWS_REGION ACCOUNT_ID CLUSTER_NAME RELEASE_LABEL ARTIFACTS_URI STATE_URI LOG_URI
   PRIMARY_INSTANCE_TYPE CORE_INSTANCE_TYPE CORE_INSTANCE_COUNT CORE_EBS_GIB SUBNET_ID EC2_KEY_NAME
   SERVICE_ROLE INSTANCE_PROFILE INSTANCE_ROLE KINESIS_STREAM SNS_TOPIC_ARN ES_DOMAIN ES_ENDPOINT
-  ES_CREDENTIALS_SECRET_ARN CHECKPOINT_INTERVAL JOB_NAME JOB_OPTIONS ALERT_JOB_OPTIONS INDEX_JOB_OPTIONS)
+  ES_CREDENTIALS_SECRET_ARN ES_SIGV4 CHECKPOINT_INTERVAL JOB_NAME JOB_OPTIONS ALERT_JOB_OPTIONS INDEX_JOB_OPTIONS)
 
 bf_defaults() {
   CLUSTER_NAME=bushfire-alerting
@@ -88,6 +88,7 @@ bf_defaults() {
   INSTANCE_PROFILE=bushfire-emr-instance-profile
   INSTANCE_ROLE=bushfire-emr-instance-role
   ES_CREDENTIALS_SECRET_ARN=""
+  ES_SIGV4=false
   CHECKPOINT_INTERVAL=30s
   JOB_NAME=bushfire-alerting
   JOB_OPTIONS=""
@@ -155,6 +156,10 @@ bf_check_job_settings() {
   [[ "$CHECKPOINT_INTERVAL" =~ ^[1-9][0-9]*(ms|s|m|h)$ ]] \
     || bf_die "CHECKPOINT_INTERVAL must look like 30s, 1m or 500ms, got '$CHECKPOINT_INTERVAL'"
   [[ "$JOB_NAME" =~ ^[A-Za-z0-9._-]+$ ]] || bf_die "JOB_NAME may use letters, digits, . _ - only, got '$JOB_NAME'"
+  [[ "$ES_SIGV4" == true || "$ES_SIGV4" == false ]] || bf_die "ES_SIGV4 must be true or false, got '$ES_SIGV4'"
+  if [[ "$ES_SIGV4" == true && -n "$ES_CREDENTIALS_SECRET_ARN" ]]; then
+    bf_die "ES_SIGV4=true signs with the instance role; it excludes ES_CREDENTIALS_SECRET_ARN (fine-grained access users)"
+  fi
   if [[ -n "$ES_CREDENTIALS_SECRET_ARN" ]]; then
     [[ "$ES_CREDENTIALS_SECRET_ARN" =~ ^arn:aws[a-z-]*:secretsmanager:${AWS_REGION}:${ACCOUNT_ID}:secret:.+$ ]] \
       || bf_die "ES_CREDENTIALS_SECRET_ARN must be a Secrets Manager secret ARN, got '$ES_CREDENTIALS_SECRET_ARN'"
@@ -190,6 +195,10 @@ bf_job_args() { # nameref of an array to fill, run|index
     if [[ -n "$ES_CREDENTIALS_SECRET_ARN" ]]; then
       # A relative path: resolved in the JobManager's container, where yarn.ship-files put the file.
       bf_args+=(--es-credentials-file es-credentials)
+    fi
+    if [[ "$ES_SIGV4" == true ]]; then
+      # A domain whose access policy names the instance role: every request signed with its credentials.
+      bf_args+=(--es-sigv4-region "$AWS_REGION")
     fi
   fi
   bf_args+=(--checkpoint-interval "$CHECKPOINT_INTERVAL")

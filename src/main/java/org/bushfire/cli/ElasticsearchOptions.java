@@ -63,6 +63,15 @@ public final class ElasticsearchOptions {
             description = "Longest wait for the response to a request; a bulk that takes longer fails (default: 30s).")
     Duration socketTimeout;
 
+    @Option(names = "--es-sigv4-region", paramLabel = "REGION",
+            description = "Sign requests with AWS SigV4 for this region (Amazon OpenSearch Service with an IAM access "
+                    + "policy); AWS credentials from the default chain, e.g. the EMR instance profile.")
+    String sigv4Region;
+
+    @Option(names = "--es-sigv4-service", paramLabel = "NAME", defaultValue = ElasticsearchSettings.DEFAULT_SIGV4_SERVICE,
+            description = "SigV4 service name: es (OpenSearch Service) or aoss (Serverless) (default: ${DEFAULT-VALUE}).")
+    String sigv4Service;
+
     @Option(names = "--es-credentials-file", paramLabel = "FILE",
             description = "File with username=/password= or api_key= lines (wins over the environment).")
     Path credentialsFile;
@@ -84,7 +93,8 @@ public final class ElasticsearchOptions {
                 .withBulkFlushMaxSizeMb(bulkMaxSizeMb)
                 .withBulkFlushInterval(bulkFlushInterval)
                 .withBackoff(backoff, backoffRetries, backoffDelay)
-                .withTimeouts(connectTimeout, socketTimeout);
+                .withTimeouts(connectTimeout, socketTimeout)
+                .withSigV4(sigv4Region, sigv4Service);
         if (credentialsFile != null) {
             settings = settings.withCredentialsFile(credentialsFile);
         }

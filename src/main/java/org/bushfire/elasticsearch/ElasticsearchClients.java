@@ -4,17 +4,31 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.apache.http.Header;
+import io.github.acm19.aws.interceptor.http.AwsRequestSigningApacheInterceptor;
 import org.apache.http.HttpHeaders;
+import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.regions.Region;
 
 /**
- * The one place REST clients are configured from settings — hosts, credentials, TLS trust — so the template
- * installer and the sinks' bulk requests reach Elasticsearch the same way.
+ * The one place REST clients are configured from settings — hosts, credentials or SigV4 signing, TLS trust,
+ * timeouts — so the template installer and the sinks' bulk requests reach Elasticsearch the same way.
  */
 public final class ElasticsearchClients {
     private ElasticsearchClients() {}
+
+    /**
+     * SigV4 for an Amazon OpenSearch Service domain whose access policy names an IAM role: credentials from the
+     * AWS default chain (on EMR, the instance profile), refreshed by the provider as they rotate.
+     */
+    private static HttpRequestInterceptor sigv4(ElasticsearchSettings settings) {
+        return new AwsRequestSigningApacheInterceptor(settings.sigv4Service(), AwsV4HttpSigner.create(),
+                DefaultCredentialsProvider.builder().build(), Region.of(settings.sigv4Region()));
+    }
 
     /** A builder for a low-level client; {@code settings} must be resolved (credentials and trust read). */
     public static RestClientBuilder restClient(ElasticsearchSettings settings) {
@@ -36,9 +50,17 @@ public final class ElasticsearchClients {
                 .setConnectionRequestTimeout(connect)
                 .setSocketTimeout(socket));
         SSLContext ssl = settings.sslContext();
-        if (ssl != null) {
-            builder.setHttpClientConfigCallback(http -> http.setSSLContext(ssl));
-        }
+        HttpRequestInterceptor signer = settings.sigv4Region() == null ? null : sigv4(settings);
+        builder.setHttpClientConfigCallback(http -> {
+            if (ssl != null) {
+                http.setSSLContext(ssl);
+            }
+            if (signer != null) {
+                // Last: it signs the request as it goes on the wire, default headers included.
+                http.addInterceptorLast(signer);
+            }
+            return http;
+        });
         return builder;
     }
 }

@@ -1,52 +1,41 @@
 package org.bushfire.elasticsearch;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.HttpHost;
 
 /**
- * Where and how the job writes to Elasticsearch: hosts, index names, bulk flushing and retries, credentials
- * and TLS trust. Immutable; every {@code with*} returns a copy. {@link #validate()} names the command-line
- * option to fix.
+ * Where and how the job writes to Elasticsearch: hosts, index names, bulk flushing and retries, timeouts,
+ * and where credentials and TLS trust come from. An immutable value; every {@code with*} returns a copy.
+ * {@link #validate()} names the command-line option to fix.
  *
- * <p>Secrets never come from the command line (it shows in {@code ps} and shell history): credentials come
- * from the environment ({@value #USERNAME_ENV}/{@value #PASSWORD_ENV} or {@value #API_KEY_ENV}) or from the
- * file named by {@code --es-credentials-file}, which then wins over the environment. {@link #resolve(Map)}
- * reads them, and the CA certificate or truststore, once on the machine that builds the job: the values
- * travel with the job to the task managers, which need neither the environment nor the files.
+ * <p>The settings only name their secrets and certificates; {@link #resolve(Map)} has
+ * {@link ElasticsearchEnvironment} read them (the environment, {@link CredentialsFile}, {@link ElasticsearchTrust})
+ * once on the machine that builds the job, and the resolved copy carries them to the task managers.
  */
 public final class ElasticsearchSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final String USERNAME_ENV = "BUSHFIRE_ES_USERNAME";
-    public static final String PASSWORD_ENV = "BUSHFIRE_ES_PASSWORD";
-    public static final String API_KEY_ENV = "BUSHFIRE_ES_API_KEY";
-    public static final String TRUSTSTORE_PASSWORD_ENV = "BUSHFIRE_ES_TRUSTSTORE_PASSWORD";
+    public static final String USERNAME_ENV = ElasticsearchEnvironment.USERNAME_ENV;
+    public static final String PASSWORD_ENV = ElasticsearchEnvironment.PASSWORD_ENV;
+    public static final String API_KEY_ENV = ElasticsearchEnvironment.API_KEY_ENV;
+    public static final String TRUSTSTORE_PASSWORD_ENV = ElasticsearchEnvironment.TRUSTSTORE_PASSWORD_ENV;
 
     public static final String DEFAULT_HOST = "http://127.0.0.1:9200";
     public static final String DEFAULT_READINGS_INDEX = "sensor-readings";
     public static final String DEFAULT_ALERTS_INDEX = "bushfire-alerts";
+    /** The SigV4 service name of Amazon OpenSearch Service domains ({@code aoss} for OpenSearch Serverless). */
+    public static final String DEFAULT_SIGV4_SERVICE = "es";
 
     /** How a rejected bulk request (HTTP 429, the node's queue is full) is retried. */
     public enum Backoff {
@@ -68,6 +57,9 @@ public final class ElasticsearchSettings implements Serializable {
     // No request may wait forever: a hung node must fail a bulk, not park the writer (and its task) with it.
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration socketTimeout = Duration.ofSeconds(30);
+    // Amazon OpenSearch Service with an IAM access policy: requests signed with SigV4 (null: not signed).
+    private String sigv4Region;
+    private String sigv4Service = DEFAULT_SIGV4_SERVICE;
     private String credentialsFile;
     private String caCertificateFile;
     private String truststoreFile;
@@ -95,6 +87,8 @@ public final class ElasticsearchSettings implements Serializable {
         c.backoffDelay = backoffDelay;
         c.connectTimeout = connectTimeout;
         c.socketTimeout = socketTimeout;
+        c.sigv4Region = sigv4Region;
+        c.sigv4Service = sigv4Service;
         c.credentialsFile = credentialsFile;
         c.caCertificateFile = caCertificateFile;
         c.truststoreFile = truststoreFile;
@@ -155,6 +149,15 @@ public final class ElasticsearchSettings implements Serializable {
     /** Longest silence on a connection while a request waits for its response. */
     public Duration socketTimeout() {
         return socketTimeout;
+    }
+
+    /** The region requests are signed for with SigV4; null when they are not signed. */
+    public String sigv4Region() {
+        return sigv4Region;
+    }
+
+    public String sigv4Service() {
+        return sigv4Service;
     }
 
     public String credentialsFile() {
@@ -244,6 +247,14 @@ public final class ElasticsearchSettings implements Serializable {
         return c;
     }
 
+    /** Signs every request with SigV4 for {@code region} and {@code service}, credentials from the AWS default chain. */
+    public ElasticsearchSettings withSigV4(String region, String service) {
+        ElasticsearchSettings c = copy();
+        c.sigv4Region = region;
+        c.sigv4Service = service;
+        return c;
+    }
+
     public ElasticsearchSettings withCredentialsFile(Path file) {
         ElasticsearchSettings c = copy();
         c.credentialsFile = file == null ? null : file.toString();
@@ -307,6 +318,14 @@ public final class ElasticsearchSettings implements Serializable {
                 throw new IllegalArgumentException("--es-backoff-delay must be a positive duration (was " + backoffDelay + ")");
             }
         }
+        if (sigv4Region != null && !sigv4Region.matches("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]")) {
+            throw new IllegalArgumentException("--es-sigv4-region must be an AWS region like ap-southeast-2 (was '"
+                    + sigv4Region + "')");
+        }
+        if (sigv4Service == null || !sigv4Service.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("--es-sigv4-service must be a service name like es or aoss (was '"
+                    + sigv4Service + "')");
+        }
         requireTimeout(connectTimeout, "--es-connect-timeout");
         requireTimeout(socketTimeout, "--es-socket-timeout");
         if (caCertificateFile != null && truststoreFile != null) {
@@ -331,22 +350,14 @@ public final class ElasticsearchSettings implements Serializable {
      * installer resolve against {@link System#getenv()} themselves when given settings that are not resolved.
      */
     public ElasticsearchSettings resolve(Map<String, String> environment) {
-        validate();
+        return ElasticsearchEnvironment.resolve(this, environment);
+    }
+
+    /** A resolved copy holding what {@link ElasticsearchEnvironment} read. */
+    ElasticsearchSettings withResolved(Credentials found, ArrayList<byte[]> trusted) {
         ElasticsearchSettings c = copy();
-        Map<String, String> file = credentialsFile == null ? Map.of() : readCredentialsFile(Path.of(credentialsFile));
-        String truststorePassword;
-        if (credentialsFile != null) {
-            c.credentials = credentialsFrom(file, "username", "password", "api_key", "--es-credentials-file " + credentialsFile);
-            truststorePassword = file.get("truststore_password");
-        } else {
-            c.credentials = credentialsFrom(environment, USERNAME_ENV, PASSWORD_ENV, API_KEY_ENV, "the environment");
-            truststorePassword = blankToNull(environment.get(TRUSTSTORE_PASSWORD_ENV));
-        }
-        if (caCertificateFile != null) {
-            c.trustedCertificates = readCaCertificates(Path.of(caCertificateFile));
-        } else if (truststoreFile != null) {
-            c.trustedCertificates = readTruststore(Path.of(truststoreFile), truststorePassword);
-        }
+        c.credentials = found;
+        c.trustedCertificates = trusted;
         c.resolved = true;
         return c;
     }
@@ -388,24 +399,7 @@ public final class ElasticsearchSettings implements Serializable {
 
     /** An SSL context trusting exactly the configured certificates; null when the JVM's default trust applies. */
     public SSLContext sslContext() {
-        if (trustedCertificates.isEmpty()) {
-            return null;
-        }
-        try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-            for (int i = 0; i < trustedCertificates.size(); i++) {
-                trust.setCertificateEntry("ca-" + i, x509.generateCertificate(new ByteArrayInputStream(trustedCertificates.get(i))));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build a TLS context from " + trustSource() + ": " + e.getMessage(), e);
-        }
+        return trustedCertificates.isEmpty() ? null : ElasticsearchTrust.sslContext(trustedCertificates, trustSource());
     }
 
     private String trustSource() {
@@ -480,119 +474,6 @@ public final class ElasticsearchSettings implements Serializable {
         return null;
     }
 
-    private static Credentials credentialsFrom(Map<String, String> source, String userKey, String passwordKey,
-            String apiKeyKey, String where) {
-        String user = blankToNull(source.get(userKey));
-        String password = blankToNull(source.get(passwordKey));
-        String apiKey = blankToNull(source.get(apiKeyKey));
-        if (apiKey != null && (user != null || password != null)) {
-            throw new IllegalArgumentException("Elasticsearch credentials in " + where + ": give either " + apiKeyKey
-                    + " or " + userKey + "/" + passwordKey + ", not both");
-        }
-        if (apiKey != null) {
-            return Credentials.apiKey(apiKey);
-        }
-        if (user != null && password == null) {
-            throw new IllegalArgumentException("Elasticsearch credentials in " + where + ": " + userKey
-                    + " is set but " + passwordKey + " is missing");
-        }
-        if (password != null && user == null) {
-            throw new IllegalArgumentException("Elasticsearch credentials in " + where + ": " + passwordKey
-                    + " is set but " + userKey + " is missing");
-        }
-        return user == null ? Credentials.none() : Credentials.basic(user, password);
-    }
-
-    /**
-     * {@code key=value} lines; blank lines and lines starting with {@code #} are skipped. Keys: username,
-     * password, api_key, truststore_password. Values are trimmed. Messages name lines, never values.
-     */
-    static Map<String, String> readCredentialsFile(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--es-credentials-file: cannot read " + file + " (" + describe(e) + ")");
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--es-credentials-file " + file + " line " + (i + 1)
-                        + ": expected key=value (keys: username, password, api_key, truststore_password)");
-            }
-            String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            if (!List.of("username", "password", "api_key", "truststore_password").contains(key)) {
-                throw new IllegalArgumentException("--es-credentials-file " + file + " line " + (i + 1) + ": unknown key '"
-                        + key + "' (keys: username, password, api_key, truststore_password)");
-            }
-            if (values.containsKey(key)) {
-                throw new IllegalArgumentException("--es-credentials-file " + file + " line " + (i + 1) + ": '" + key
-                        + "' given twice");
-            }
-            values.put(key, line.substring(eq + 1).strip());
-        }
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("--es-credentials-file " + file
-                    + " holds no credentials: expected username=/password= or api_key= lines");
-        }
-        return values;
-    }
-
-    private static ArrayList<byte[]> readCaCertificates(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            ArrayList<byte[]> certificates = new ArrayList<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                certificates.add(c.getEncoded());
-            }
-            if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("--es-ca-cert " + file + " holds no certificate");
-            }
-            return certificates;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--es-ca-cert: cannot read " + file + " (" + describe(e) + ")");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("--es-ca-cert " + file + " is not a PEM or DER X.509 certificate ("
-                    + e.getMessage() + ")");
-        }
-    }
-
-    private static ArrayList<byte[]> readTruststore(Path file, String password) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("--es-truststore: cannot read " + file);
-        }
-        try {
-            KeyStore store = KeyStore.getInstance(file.toFile(), password == null ? null : password.toCharArray());
-            ArrayList<byte[]> certificates = new ArrayList<>();
-            for (Enumeration<String> aliases = store.aliases(); aliases.hasMoreElements(); ) {
-                Certificate c = store.getCertificate(aliases.nextElement());
-                if (c != null) {
-                    certificates.add(c.getEncoded());
-                }
-            }
-            if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("--es-truststore " + file + " holds no certificate");
-            }
-            return certificates;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("--es-truststore: cannot open " + file + " as PKCS12 or JKS ("
-                    + describe(e) + "); its password comes from truststore_password in --es-credentials-file or "
-                    + TRUSTSTORE_PASSWORD_ENV);
-        }
-    }
-
-    private static String describe(Exception e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
-    }
-
     @Override
     public String toString() {
         List<String> shown = new ArrayList<>();
@@ -603,6 +484,7 @@ public final class ElasticsearchSettings implements Serializable {
                 + " interval=" + bulkFlushInterval + ") backoff(" + String.valueOf(backoff).toLowerCase(Locale.ROOT)
                 + " retries=" + backoffRetries + " delay=" + backoffDelay + ")"
                 + " timeouts(connect=" + connectTimeout + " socket=" + socketTimeout + ")"
+                + (sigv4Region == null ? "" : " sigv4(" + sigv4Service + "@" + sigv4Region + ")")
                 + " credentials=" + (resolved ? credentials.toString() : "unresolved")
                 + (credentialsFile == null ? "" : " credentialsFile=" + credentialsFile)
                 + (caCertificateFile == null ? "" : " caCert=" + caCertificateFile)

@@ -226,6 +226,10 @@ class EmrScriptsTest {
                 Arguments.of(new String[] {"CHECKPOINT_INTERVAL", "1h30m"}, "CHECKPOINT_INTERVAL must look like"),
                 Arguments.of(new String[] {"STATE_URI", "hdfs:///flink"}, "STATE_URI must be an s3://bucket/prefix URI"),
                 Arguments.of(new String[] {"ACCOUNT_ID", "1234"}, "ACCOUNT_ID must be 12 digits"),
+                Arguments.of(new String[] {"ES_SIGV4", "yes"}, "ES_SIGV4 must be true or false"),
+                Arguments.of(new String[] {"ES_SIGV4", "true", "ES_CREDENTIALS_SECRET_ARN",
+                        "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:bushfire/es-AbCdEf"},
+                        "ES_SIGV4=true signs with the instance role"),
                 Arguments.of(new String[] {"STREAM", "readings"}, "unknown setting 'STREAM'"));
     }
 

@@ -89,6 +89,20 @@ class JobOptionsDriftTest {
     }
 
     @Test
+    void aDomainWithAnIamAccessPolicyGetsSignedRequestsFromTheIndexingJob() {
+        List<List<String>> all = stepJobArgs(scripts.settings("ES_SIGV4", "true"));
+        for (List<String> args : all) {
+            ParseResult job = parse(args).subcommand();
+            if (job.commandSpec().name().equals("index")) {
+                assertThat((String) job.matchedOptionValue("--es-sigv4-region", null)).isEqualTo("ap-southeast-2");
+            } else {
+                assertThat(args).doesNotContain("--es-sigv4-region");
+            }
+        }
+        assertThat(stepJobArgs(scripts.settings()).stream().flatMap(List::stream)).doesNotContain("--es-sigv4-region");
+    }
+
+    @Test
     void aWrongOptionOrValueInTheDeploymentIsRejectedByTheParser() {
         List<String> unknown = stepJobArgs(scripts.settings("JOB_OPTIONS", "--threshold 50 --no-such-option 1")).get(0);
         assertThatThrownBy(() -> parse(unknown)).isInstanceOf(CommandLine.UnmatchedArgumentException.class)

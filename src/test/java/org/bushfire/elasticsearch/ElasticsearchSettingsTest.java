@@ -156,13 +156,23 @@ class ElasticsearchSettingsTest {
         expectUnresolvable(dir.resolve("missing"), "--es-credentials-file", "cannot read");
         expectUnresolvable(Files.writeString(dir.resolve("empty"), "# nothing\n"), "--es-credentials-file", "no credentials");
         expectUnresolvable(Files.writeString(dir.resolve("typo"), "username=u\npasword=" + PASSWORD + "\n"),
-                "--es-credentials-file", "line 2", "pasword");
-        expectUnresolvable(Files.writeString(dir.resolve("no-eq"), PASSWORD + "\n"), "--es-credentials-file", "line 1");
+                "--es-credentials-file", "unknown key 'pasword'");
+        // A line holding only a secret reads as a key without a value: it must not be echoed.
+        expectUnresolvable(Files.writeString(dir.resolve("no-eq"), PASSWORD + "\n"), "--es-credentials-file", "not key=value");
         expectUnresolvable(Files.writeString(dir.resolve("twice"), "username=u\npassword=a\npassword=" + PASSWORD + "\n"),
                 "--es-credentials-file", "twice");
         expectUnresolvable(Files.writeString(dir.resolve("half"), "username=u\n"), "--es-credentials-file", "password");
         expectUnresolvable(Files.writeString(dir.resolve("both"), "username=u\npassword=" + PASSWORD + "\napi_key=" + API_KEY),
                 "--es-credentials-file", "not both");
+    }
+
+    @Test
+    void theCredentialsFileIsAPropertiesFile() throws Exception {
+        // Properties syntax: ':' separates too, '!' comments, a backslash escapes; values are trimmed.
+        Path file = Files.writeString(dir.resolve("props"), "! a comment\nusername : bushfire\npassword=a\\\\b  \n");
+
+        assertThat(defaults().withCredentialsFile(file).resolve(Map.of()).credentials())
+                .isEqualTo(Credentials.basic("bushfire", "a\\b"));
     }
 
     @Test

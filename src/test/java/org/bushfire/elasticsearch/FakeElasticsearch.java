@@ -24,12 +24,22 @@ final class FakeElasticsearch implements AutoCloseable {
         final String path;
         final String authorization;
         final String body;
+        /** Every header, names lowercased; and the query as sent, still encoded (null when none). */
+        final java.util.Map<String, List<String>> headers;
+        final String rawQuery;
 
         Received(String method, String path, String authorization, String body) {
+            this(method, path, authorization, body, java.util.Map.of(), null);
+        }
+
+        Received(String method, String path, String authorization, String body,
+                java.util.Map<String, List<String>> headers, String rawQuery) {
             this.method = method;
             this.path = path;
             this.authorization = authorization;
             this.body = body;
+            this.headers = headers;
+            this.rawQuery = rawQuery;
         }
     }
 
@@ -76,8 +86,11 @@ final class FakeElasticsearch implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String requestBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestHeaders().getFirst("Authorization"), requestBody));
+        java.util.Map<String, List<String>> headers = new java.util.TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
+        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                exchange.getRequestHeaders().getFirst("Authorization"), requestBody, headers,
+                exchange.getRequestURI().getRawQuery()));
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);

@@ -36,8 +36,8 @@ final class AlertInbox implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ROOT = Pattern.compile("Fire root: sensor (.+?), onset (\\S+?)\\.\\n");
 
-    /** One published alert as received. */
-    record Notification(String snsMessageId, String alertId, Fire fire) {}
+    /** One published alert as received; {@code receivedNanos} is {@link System#nanoTime()} when it was polled. */
+    record Notification(String snsMessageId, String alertId, Fire fire, long receivedNanos) {}
 
     final String topicArn;
     private final String queueUrl;
@@ -86,8 +86,17 @@ final class AlertInbox implements AutoCloseable {
 
     /** Polls until every one of {@code fires} has been alerted at least once. */
     void awaitFires(Collection<Fire> fires, Duration timeout) throws InterruptedException {
+        awaitFires(fires, timeout, () -> {});
+    }
+
+    /**
+     * The same, running {@code check} between polls: it throws to fail fast when waiting longer is pointless
+     * (the job failed for good, a task manager is gone and nothing can run).
+     */
+    void awaitFires(Collection<Fire> fires, Duration timeout, Runnable check) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            check.run();
             poll();
             List<Fire> missing = new ArrayList<>(fires);
             missing.removeAll(byFire().keySet());
@@ -118,6 +127,11 @@ final class AlertInbox implements AutoCloseable {
         return fires;
     }
 
+    /** {@link System#nanoTime()} of the first notification polled after {@code nanos}; empty if none yet. */
+    synchronized java.util.OptionalLong firstReceivedAfter(long nanos) {
+        return received.values().stream().mapToLong(Notification::receivedNanos).filter(t -> t > nanos).min();
+    }
+
     synchronized int size() {
         return received.size();
     }
@@ -133,7 +147,7 @@ final class AlertInbox implements AutoCloseable {
             Fire fire = new Fire(envelope.at("/MessageAttributes/network/Value").asText(), root.group(1),
                     Instant.parse(root.group(2)).toEpochMilli());
             return new Notification(envelope.path("MessageId").asText(),
-                    envelope.at("/MessageAttributes/alertId/Value").asText(), fire);
+                    envelope.at("/MessageAttributes/alertId/Value").asText(), fire, System.nanoTime());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package org.bushfire.reliability;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
@@ -23,6 +24,7 @@ enum InjectedFailure {
     private final AtomicBoolean armed = new AtomicBoolean();
     private final AtomicInteger untilFailure = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicLong failedAtNanos = new AtomicLong();
 
     /** The {@code afterRecords}-th record to pass this point from now on (across subtasks) fails its task. */
     void arm(int afterRecords) {
@@ -44,8 +46,14 @@ enum InjectedFailure {
     void pass(Object record) {
         if (armed.get() && untilFailure.decrementAndGet() == 0 && armed.compareAndSet(true, false)) {
             failures.incrementAndGet();
+            failedAtNanos.set(System.nanoTime());
             throw new InjectedTaskFailure("injected failure at " + this + " after " + record);
         }
+    }
+
+    /** {@link System#nanoTime()} when this point last made a task fail. */
+    long failedAtNanos() {
+        return failedAtNanos.get();
     }
 
     static void resetAll() {

@@ -21,6 +21,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -69,12 +70,15 @@ class SavepointUpgradeIntegrationTest {
     @Order(1)
     static final LocalServices SERVICES = LocalServices.of(Service.KINESIS, Service.SNS, Service.ELASTICSEARCH);
 
+    static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     @Order(2)
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder()
+                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                     .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
+                    .setNumberSlotsPerTaskManager(4) // the rescale test restores at parallelism 4
                     .build());
 
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
@@ -164,16 +168,7 @@ class SavepointUpgradeIntegrationTest {
         trickle.close();
         inbox.pollFor(Duration.ofSeconds(5));
 
-        Map<Fire, List<Notification>> received = inbox.byFire();
-        assertThat(received.keySet()).as("alerted fires").containsExactlyInAnyOrderElementsOf(fires);
-        for (Map.Entry<Fire, List<Notification>> fire : received.entrySet()) {
-            assertThat(fire.getValue()).as("alerts published for %s", fire.getKey()).hasSize(1);
-            assertThat(fire.getValue().get(0).alertId()).isEqualTo(fire.getKey().alertId());
-        }
-        Set<String> readingIds = readings.readingIds();
-        List<String> indexed = IndexedDocuments.awaitIds(es.readingsIndex(), readingIds, TIMEOUT);
-        assertThat(indexed).as("every reading in Elasticsearch exactly once").hasSize(readingIds.size());
-        assertThat(new HashSet<>(indexed)).isEqualTo(readingIds);
+        List<String> indexed = assertEveryFireAlertedOnceAndEveryReadingIndexedOnce(fires, readings);
         Set<String> alertIds = new HashSet<>();
         fires.forEach(f -> alertIds.add(f.alertId()));
         List<String> indexedAlerts = IndexedDocuments.awaitIds(es.alertsIndex(), alertIds, TIMEOUT);
@@ -220,6 +215,121 @@ class SavepointUpgradeIntegrationTest {
         assertThat(inbox.byFire()).containsOnlyKeys(fire);
     }
 
+    /**
+     * What an operator does when the EMR cluster is resized: stop with a savepoint at parallelism 2, restore it
+     * at 4, stop again, restore at 1. Fires cross both rescales (a chain half-burnt at each savepoint), so the
+     * keyed state — onsets, fire trees, CEP partial matches, alerted fires — must be redistributed over the new
+     * key groups. Same alerts (exactly once each, on a standard topic), every reading indexed once. Here each
+     * phase's readings arrive once the rescaled job runs; {@link #aRescaleWithABacklogWaitingInTheStream} is the
+     * same with the readings already waiting in the stream.
+     *
+     * <p>Fails today, not every time at the same stage: 1 run of 1, at parallelism 4 (ridge-south, whose fifth
+     * sensor burns after the first rescale, was not alerted within 4 minutes). Its backlog twin failed 2 of 2 at
+     * parallelism 1 with the watermark run ahead of one shard. Both point at event time across a restore with a
+     * changed parallelism (issue 10's event-time/idleness problem); the stage's watermarks are printed when it
+     * fails. Enable once that is fixed.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("issue 10: fires crossing a rescale are not alerted (event time after a restore at another parallelism)")
+    void aSavepointTakenAtParallelism2RestoresAt4AndBackAt1(@InjectClusterClient ClusterClient<?> client,
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        rescale2To4To1(client, cluster, false);
+    }
+
+    /**
+     * The same rescale with each phase put before the rescaled job starts, as readings pile up during a real
+     * resize. Fails today at parallelism 1 (restored from 4): the burst from both shards is read one shard ahead
+     * of the other, the watermark runs ahead, 26 readings of the other shard turn late, and the fires they
+     * complete are never alerted — cross-shard lateness during catch-up, the event-time/idleness problem of
+     * issue 10. Enable once that is fixed.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("issue 10: cross-shard lateness during catch-up after a restore at parallelism 1")
+    void aRescaleWithABacklogWaitingInTheStream(@InjectClusterClient ClusterClient<?> client,
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        rescale2To4To1(client, cluster, true);
+    }
+
+    private void rescale2To4To1(ClusterClient<?> client, MiniCluster cluster, boolean backlog) throws Exception {
+        prepare("rescale");
+        Duration firstRescale = minutes(14);
+        Duration secondRescale = minutes(28);
+        FireReadings readings = new FireReadings()
+                .reference("ref-east", Duration.ZERO)
+                // four sensors before the first rescale, the rest after it
+                .chain("ridge-south", minutes(4), minutes(3), 201, 6)
+                // four sensors between the rescales, the fifth after the second one
+                .chain("ridge-west", minutes(17), minutes(3), 401, 5)
+                // entirely at parallelism 1
+                .chain("coast", minutes(30), minutes(1), 301, 5)
+                .quiet(minutes(12)).quiet(minutes(13))
+                .quiet(minutes(26)).quiet(minutes(27))
+                .quiet(minutes(38)).quiet(minutes(39));
+        List<Fire> fires = readings.fires();
+        List<String> first = readings.linesBefore(firstRescale);
+        List<String> second = new ArrayList<>(readings.linesFrom(firstRescale));
+        second.retainAll(readings.linesBefore(secondRescale));
+        List<String> third = readings.linesFrom(secondRescale);
+
+        JobClient atTwo = start(false, null, CHECKPOINT_INTERVAL, 2);
+        LocalAws.put(kinesis, run, first);
+        trickle = SensorTrickle.start(kinesis, run, first.get(first.size() - 1));
+        inbox.awaitFires(List.of(fires.get(0)), TIMEOUT);
+        Recovery.checkpointNow(cluster, atTwo.getJobID(), TIMEOUT);
+        String savepointAtTwo = client.stopWithSavepoint(atTwo.getJobID(), false, savepoints.toUri().toString(),
+                SavepointFormatType.CANONICAL).get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+
+        if (backlog) {
+            LocalAws.put(kinesis, run, second);
+        }
+        trickle.follow(second.get(second.size() - 1));
+        JobClient atFour = start(true, savepointAtTwo, CHECKPOINT_INTERVAL, 4);
+        assertThat(restoredFrom(cluster, atFour.getJobID())).isEqualTo(savepointAtTwo);
+        if (!backlog) {
+            awaitRunning(cluster, atFour.getJobID());
+            LocalAws.put(kinesis, run, second);
+        }
+        awaitFires(List.of(fires.get(1)), atFour, "parallelism 4");
+        Recovery.checkpointNow(cluster, atFour.getJobID(), TIMEOUT);
+        String savepointAtFour = client.stopWithSavepoint(atFour.getJobID(), false, savepoints.toUri().toString(),
+                SavepointFormatType.CANONICAL).get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+
+        if (backlog) {
+            LocalAws.put(kinesis, run, third);
+        }
+        trickle.follow(third.get(third.size() - 1));
+        JobClient atOne = start(true, savepointAtFour, CHECKPOINT_INTERVAL, 1);
+        assertThat(restoredFrom(cluster, atOne.getJobID())).isEqualTo(savepointAtFour);
+        if (!backlog) {
+            awaitRunning(cluster, atOne.getJobID());
+            LocalAws.put(kinesis, run, third);
+        }
+        awaitFires(List.of(fires.get(2), fires.get(3)), atOne, "parallelism 1");
+        Recovery.checkpointNow(cluster, atOne.getJobID(), TIMEOUT);
+        trickle.close();
+        inbox.pollFor(Duration.ofSeconds(5));
+
+        List<String> indexed = assertEveryFireAlertedOnceAndEveryReadingIndexedOnce(fires, readings);
+        System.out.printf("rescale 2 -> 4 -> 1: %d fires, %d alerts, %d readings indexed%n", fires.size(),
+                inbox.size(), indexed.size());
+    }
+
+    /** Exactly one alert per fire, with its alertId; every reading in Elasticsearch exactly once (its ids). */
+    private List<String> assertEveryFireAlertedOnceAndEveryReadingIndexedOnce(List<Fire> fires, FireReadings readings)
+            throws Exception {
+        Map<Fire, List<Notification>> received = inbox.byFire();
+        assertThat(received.keySet()).as("alerted fires").containsExactlyInAnyOrderElementsOf(fires);
+        for (Map.Entry<Fire, List<Notification>> fire : received.entrySet()) {
+            assertThat(fire.getValue()).as("alerts published for %s", fire.getKey()).hasSize(1);
+            assertThat(fire.getValue().get(0).alertId()).isEqualTo(fire.getKey().alertId());
+        }
+        Set<String> readingIds = readings.readingIds();
+        List<String> indexed = IndexedDocuments.awaitIds(es.readingsIndex(), readingIds, TIMEOUT);
+        assertThat(indexed).as("every reading in Elasticsearch exactly once").hasSize(readingIds.size());
+        assertThat(new HashSet<>(indexed)).isEqualTo(readingIds);
+        return indexed;
+    }
+
     private void prepare(String label) {
         run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
         inbox = AlertInbox.standard(run);
@@ -243,12 +353,17 @@ class SavepointUpgradeIntegrationTest {
      * submitted. The new version adds the dead-letters log, an operator the savepoint knows nothing about.
      */
     private JobClient start(boolean newVersion, String savepoint, Duration checkpointInterval) throws Exception {
+        return start(newVersion, savepoint, checkpointInterval, 2);
+    }
+
+    private JobClient start(boolean newVersion, String savepoint, Duration checkpointInterval, int parallelism)
+            throws Exception {
         Configuration conf = Recovery.restartsAndCheckpoints(checkpointInterval);
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
 
         AlertingConfig config = AlertingConfig.defaults().withIdleTimeout(IDLE_TIMEOUT);
         SnsSettings sns = SnsSettings.of(inbox.topicArn, LocalAws.REGION).withEndpoint(Service.SNS.endpoint())
@@ -277,6 +392,32 @@ class SavepointUpgradeIntegrationTest {
         JobClient job = env.executeAsync(graph);
         jobs.add(job);
         return job;
+    }
+
+    /** Waits for the fires' alerts; on a timeout, says where each operator's watermark stood. */
+    private void awaitFires(List<Fire> fires, JobClient job, String stage) throws InterruptedException {
+        try {
+            inbox.awaitFires(fires, TIMEOUT);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nwatermarks at " + stage + ":\n"
+                    + Recovery.watermarks(METRICS, job.getJobID()), e);
+        }
+    }
+
+    /** Until every task of the job runs (so readings put now arrive live, not as a backlog). */
+    private static void awaitRunning(MiniCluster cluster, JobID job) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            boolean running = true;
+            for (var vertex : cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS).getAllExecutionVertices()) {
+                running &= vertex.getExecutionState() == org.apache.flink.runtime.execution.ExecutionState.RUNNING;
+            }
+            if (running) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("every task of " + job + " running within " + TIMEOUT).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private static String restoredFrom(MiniCluster cluster, JobID job) throws Exception {
