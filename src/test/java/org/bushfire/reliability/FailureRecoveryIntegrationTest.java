@@ -46,10 +46,10 @@ import org.bushfire.sns.AlertDelivery;
 import org.bushfire.sns.SnsAlertSink;
 import org.bushfire.sns.SnsSettings;
 import org.bushfire.testing.LocalAws;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -126,10 +126,8 @@ class FailureRecoveryIntegrationTest {
     ElasticsearchSettings es;
     JobClient job;
 
-    @BeforeAll
-    static void credentials() {
-        LocalAws.useThrowawayCredentials();
-    }
+    @RegisterExtension
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
 
     @BeforeEach
     void resetInjection() {

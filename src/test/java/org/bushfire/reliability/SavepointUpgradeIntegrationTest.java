@@ -45,10 +45,10 @@ import org.bushfire.sns.AlertDelivery;
 import org.bushfire.sns.SnsAlertSink;
 import org.bushfire.sns.SnsSettings;
 import org.bushfire.testing.LocalAws;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,10 +97,8 @@ class SavepointUpgradeIntegrationTest {
     ElasticsearchSettings es;
     final List<JobClient> jobs = new ArrayList<>();
 
-    @BeforeAll
-    static void credentials() {
-        LocalAws.useThrowawayCredentials();
-    }
+    @RegisterExtension
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
 
     @AfterEach
     void cleanUp() throws Exception {

@@ -30,18 +30,6 @@ public final class LocalAws {
 
     private LocalAws() {}
 
-    /**
-     * Sets throwaway credentials for the rest of the JVM's life.
-     *
-     * @deprecated use {@link ThrowawayCredentials}, which restores the previous values after the class; this is
-     *     left only for the reliability tests until their owner moves them over, then it goes.
-     */
-    @Deprecated
-    public static void useThrowawayCredentials() {
-        System.setProperty("aws.accessKeyId", ThrowawayCredentials.KEY);
-        System.setProperty("aws.secretAccessKey", ThrowawayCredentials.KEY);
-    }
-
     /** A test's own SNS client for the local stand-in, in {@code region}. */
     public static SnsClient snsClient(String region) {
         return SnsClient.builder().region(Region.of(region)).endpointOverride(LocalServices.Service.SNS.endpoint())
