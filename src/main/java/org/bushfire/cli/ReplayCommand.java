@@ -56,8 +56,8 @@ public final class ReplayCommand implements Callable<Integer> {
     int parallelism;
 
     @Option(names = "--progress-every", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
-            description = "A progress line on stderr this often: records read, rate, event time reached, alerts so "
-                    + "far; 0s: none (default: 5s).")
+            description = "A progress line on stderr this often: records read, rate, event time reached, chains and "
+                    + "alerts so far; 0s: only the final totals (default: 5s).")
     java.time.Duration progressEvery;
 
     @Mixin
@@ -71,6 +71,9 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         if (parallelism < 1) {
             throw new ParameterException(spec.commandLine(), "--parallelism must be at least 1 (was " + parallelism + ")");
+        }
+        if (progressEvery.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--progress-every must not be negative");
         }
         OutputFile.replaced(spec.commandLine(), alertsOut, "--alerts-out");
         AlertingSinks sinks = AlertingSinks.alertsTo(
@@ -87,9 +90,6 @@ public final class ReplayCommand implements Callable<Integer> {
                     r -> ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS), false), "late readings file", 1));
         }
 
-        if (progressEvery.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--progress-every must not be negative");
-        }
         Configuration local = new Configuration();
         local.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, ReplayProgress.HEARTBEAT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(local);

@@ -351,7 +351,9 @@ public final class SoakRun implements Callable<Integer> {
                 java.util.Arrays.fill(infector[n], -1);
                 for (int b = 0; b < BLOCKS; b++) {
                     FireSpread spread = null;
-                    for (int attempt = 0; spread == null || spread.order().size() < FIRE_LENGTH; attempt++) {
+                    // A fire of six with a sensor four hops from its root: a chain of five, so one alert.
+                    for (int attempt = 0; spread == null || spread.order().size() < FIRE_LENGTH
+                            || BenchWorkload.deepEnough(spread, HOPS_TO_ALERT + 1) == 0; attempt++) {
                         spread = GeneratedScenario.create(new GeneratedScenario.Settings(
                                 new Mesh.Layout(2 * FIRE_LENGTH, 1, -33.7, 150.3, Double.NaN, 250, "soak"),
                                 new FireSpread.Params(15, 315, 20, 30 * 60_000L), new HeatModel.Climate(22, 8, 0.5),
