@@ -378,8 +378,15 @@ class FailureRecoveryIntegrationTest {
      * writer, at-least-once) that one is the restored job's copy. Received means polled from the queue, so each
      * figure also holds up to a second of SQS polling.
      */
-    private Duration alertsInSince(FireReadings phase, long sinceNanos) {
-        long last = inbox.firstReceivedAfter(sinceNanos).orElseThrow(() -> new AssertionError("nothing received after the fault"));
+    private Duration alertsInSince(FireReadings phase, long sinceNanos) throws InterruptedException {
+        // The phase's alerts may all be in before the restored job's copy arrives: wait for it.
+        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+        while (inbox.firstReceivedAfter(sinceNanos).isEmpty() && System.nanoTime() < deadline) {
+            inbox.poll();
+            Thread.sleep(200);
+        }
+        long last = inbox.firstReceivedAfter(sinceNanos)
+                .orElseThrow(() -> new AssertionError("no notification within " + PHASE_TIMEOUT + " after the fault"));
         for (Map.Entry<Fire, List<Notification>> fire : inbox.byFire().entrySet()) {
             if (phase.fires().contains(fire.getKey())) {
                 long first = fire.getValue().stream().mapToLong(Notification::receivedNanos).min().orElseThrow();
