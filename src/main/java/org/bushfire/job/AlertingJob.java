@@ -43,8 +43,9 @@ public final class AlertingJob {
         ReadingDecoder decoder = new ReadingDecoder(config.maxClockSkew());
         DataStream<SensorRecord> records = source.open(env, decoder, ReadingWatermarks.strategy(config));
 
-        SingleOutputStreamOperator<Reading> onTime =
-                records.process(new SplitReadings()).name("split readings").uid("split-readings");
+        // Split and filter where the source reads (chained to it), so they see each split's watermark as it is.
+        SingleOutputStreamOperator<Reading> onTime = records.process(new SplitReadings())
+                .setParallelism(records.getParallelism()).name("split readings").uid("split-readings");
         DataStream<Reading> late = onTime.getSideOutput(SplitReadings.LATE_READINGS);
         if (sinks.deadLetters != null) {
             sinks.deadLetters.attach(onTime.getSideOutput(SplitReadings.DEAD_LETTERS));
@@ -54,7 +55,8 @@ public final class AlertingJob {
         }
 
         SingleOutputStreamOperator<Onset> detected = onTime
-                .filter(new Hot(config.threshold())).name("hot readings").uid("hot-readings")
+                .filter(new Hot(config.threshold())).setParallelism(records.getParallelism())
+                .name("hot readings").uid("hot-readings")
                 .keyBy(new Keys.ByNode())
                 .process(new OnsetDetector(config.stateRetention())).name("onsets").uid("onsets");
         if (sinks.lateReadings != null) {

@@ -10,7 +10,8 @@ import org.bushfire.domain.SensorRecord;
  * Bounded out-of-orderness watermarks, emitted as soon as the newest event time advances rather than on a
  * processing-time period. That makes "late" depend on event time and arrival order only — a replay decides
  * lateness exactly as the contract says, however fast it runs — and lets an alert leave as soon as the
- * watermark allows. Dead letters carry no event time and never move the watermark.
+ * watermark allows. Dead letters carry no event time and never move the watermark. A source applies the
+ * strategy per split (per shard); when a split stops holding the watermark back is {@link ShardIdleness}'s call.
  */
 public final class ReadingWatermarks implements WatermarkGenerator<SensorRecord> {
     private final long outOfOrdernessMillis;
@@ -23,10 +24,11 @@ public final class ReadingWatermarks implements WatermarkGenerator<SensorRecord>
 
     public static WatermarkStrategy<SensorRecord> strategy(AlertingConfig config) {
         long bound = config.outOfOrderness().toMillis();
-        return WatermarkStrategy.<SensorRecord>forGenerator(context -> new ReadingWatermarks(bound))
+        return WatermarkStrategy.<SensorRecord>forGenerator(
+                        ShardIdleness.around(context -> new ReadingWatermarks(bound), config.idleTimeout(),
+                                config.outOfOrderness()))
                 .withTimestampAssigner((record, recordTimestamp) ->
-                        record.isReading() ? record.reading.eventTimestamp : recordTimestamp)
-                .withIdleness(config.idleTimeout());
+                        record.isReading() ? record.reading.eventTimestamp : recordTimestamp);
     }
 
     @Override
@@ -45,6 +47,6 @@ public final class ReadingWatermarks implements WatermarkGenerator<SensorRecord>
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-        // Everything is emitted on event; idleness is handled by the strategy's idleness wrapper.
+        // Everything is emitted on event; idleness is ShardIdleness's.
     }
 }

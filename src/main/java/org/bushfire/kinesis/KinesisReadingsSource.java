@@ -25,11 +25,18 @@ import org.bushfire.job.ReadingsSource;
  * where {@code SourceFunction} is gone. In connector 4.3.0 that source has no enhanced fan-out, so
  * {@code --kinesis-reader efo} uses the connector's legacy {@link FlinkKinesisConsumer} in EFO mode.
  *
- * <p>Watermarks are assigned per source subtask, right after the source, not per shard inside it: the 4.3.0
- * polling reader answers an empty poll without naming its shard, so Flink never creates that shard's
- * watermark output, its idleness never fires, and one silent shard would hold every alert back forever.
- * Per subtask, processing-time idleness works; shards read by one subtask share its watermark, which the
- * out-of-orderness bound B covers as long as they lag each other by less than B.
+ * <p>Polling readings get their watermarks per shard, inside the source, so a reading is late only when it is
+ * more than B behind a newer reading of its own shard — never because the reader drained another shard first.
+ * The source runs as a single subtask: then every shard's watermark meets in one reader, where a shard's
+ * silence can be judged against the rest of the stream ({@link org.bushfire.job.ShardIdleness}), and no
+ * watermark of another source subtask can run ahead of shards it does not read. The rest of the job runs at
+ * the job's parallelism. (Connector 4.3.0's polling reader answers an empty poll without naming its shard;
+ * on Flink 1.20 that no longer matters: the source operator makes every shard's watermark output when the
+ * shard is assigned, and idleness is decided on its periodic tick, with or without records.)
+ *
+ * <p>The legacy EFO consumer is a {@code SourceFunction} with no per-shard hook for this strategy: its
+ * watermarks are still assigned per source subtask right after it, with Flink's own idleness rule, and it
+ * keeps the limits that come with that (see docs/event-time-issue-10.md).
  */
 public final class KinesisReadingsSource implements ReadingsSource {
     private final KinesisSettings settings;
@@ -42,22 +49,20 @@ public final class KinesisReadingsSource implements ReadingsSource {
     public DataStream<SensorRecord> open(
             StreamExecutionEnvironment env, ReadingDecoder decoder, WatermarkStrategy<SensorRecord> watermarks) {
         String streamArn = KinesisStreams.describe(settings);
-        DataStream<SensorRecord> records;
         if (settings.reader == KinesisSettings.Reader.EFO) {
             FlinkKinesisConsumer<SensorRecord> consumer =
                     new FlinkKinesisConsumer<>(settings.streamName(), new LegacyRecordDecoding(decoder), efoProperties());
-            records = env.addSource(consumer, "kinesis " + settings.streamName() + " (efo)").uid("kinesis-readings-efo");
-        } else {
-            KinesisStreamsSource<SensorRecord> source = KinesisStreamsSource.<SensorRecord>builder()
-                    .setStreamArn(streamArn)
-                    .setSourceConfig(sourceConfig())
-                    .setDeserializationSchema(new RecordDecoding(decoder))
-                    .build();
-            // This source does not report its produced type; name it, or Flink cannot infer it.
-            records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis " + settings.streamName(),
-                    Types.POJO(SensorRecord.class)).uid("kinesis-readings");
+            return env.addSource(consumer, "kinesis " + settings.streamName() + " (efo)").uid("kinesis-readings-efo")
+                    .assignTimestampsAndWatermarks(watermarks).name("readings watermarks").uid("kinesis-watermarks");
         }
-        return records.assignTimestampsAndWatermarks(watermarks).name("readings watermarks").uid("kinesis-watermarks");
+        KinesisStreamsSource<SensorRecord> source = KinesisStreamsSource.<SensorRecord>builder()
+                .setStreamArn(streamArn)
+                .setSourceConfig(sourceConfig())
+                .setDeserializationSchema(new RecordDecoding(decoder))
+                .build();
+        // This source does not report its produced type; name it, or Flink cannot infer it.
+        return env.fromSource(source, watermarks, "kinesis " + settings.streamName(), Types.POJO(SensorRecord.class))
+                .setParallelism(1).uid("kinesis-readings");
     }
 
     Configuration sourceConfig() {

@@ -50,10 +50,11 @@ class KinesisReadingsSourceIntegrationTest {
 
     @Test
     void theReferenceFireArrivesThroughKinesisAndAMalformedRecordIsDeadLettered() throws Exception {
-        // Two shards, and the stand-in routes this scenario's partition keys to one of them: the silent shard
-        // must stop holding the watermark back once idle, or no alert could ever leave. The idle timeout is
-        // below the connector's ~10 s shard discovery on purpose: both source subtasks go idle before the first
-        // record, and the alert must not depend on that (README, "Event time"; SourceIdlenessIntegrationTest).
+        // Two shards, and the stand-in routes this scenario's readings to one of them and the malformed record
+        // (partition key "malformed") to the other: that shard, with no reading at all, must stop holding the
+        // watermark back once the other has moved on, or no alert could ever leave — and the dead letter must
+        // not count as its shard moving on (ShardIdleness). The idle timeout is below the connector's ~10 s
+        // shard discovery on purpose: the source's main output goes idle before the first record.
         AlertingConfig config = AlertingConfig.defaults().withIdleTimeout(Duration.ofSeconds(2));
         String stream = "readings-" + UUID.randomUUID();
         List<String> lines = new ArrayList<>(Files.readAllLines(

@@ -110,8 +110,11 @@ class FailureRecoveryIntegrationTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
-    /** ≥ 20 s: below about 15 s a known idleness hazard with the Kinesis source is under investigation. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * Short on purpose: every restore leaves shards with nothing to re-read and the reader needs seconds to get
+     * its shards back, and neither may cost an alert (ShardIdleness, docs/event-time-issue-10.md).
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     /** Generous: two cores shared with other engineers; a phase takes seconds when the machine is quiet. */
     static final Duration PHASE_TIMEOUT = Duration.ofMinutes(4);
     /** Restarts are one second apart (Recovery); everything after that — redeploy, restore, re-read, detect, publish. */

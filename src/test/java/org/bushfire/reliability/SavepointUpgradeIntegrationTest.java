@@ -221,14 +221,10 @@ class SavepointUpgradeIntegrationTest {
      * phase's readings arrive once the rescaled job runs; {@link #aRescaleWithABacklogWaitingInTheStream} is the
      * same with the readings already waiting in the stream.
      *
-     * <p>Fails today, not every time at the same stage: 1 run of 1, at parallelism 4 (ridge-south, whose fifth
-     * sensor burns after the first rescale, was not alerted within 4 minutes). Its backlog twin failed 2 of 2 at
-     * parallelism 1 with the watermark run ahead of one shard. Both point at event time across a restore with a
-     * changed parallelism (issue 10's event-time/idleness problem); the stage's watermarks are printed when it
-     * fails. Enable once that is fixed.
+     * <p>Before per-shard watermarks (issue 10) this lost ridge-south at parallelism 4: the restored job's
+     * source subtasks woke one at a time and the first one back made the others' readings late.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("issue 10: fires crossing a rescale are not alerted (event time after a restore at another parallelism)")
     void aSavepointTakenAtParallelism2RestoresAt4AndBackAt1(@InjectClusterClient ClusterClient<?> client,
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         rescale2To4To1(client, cluster, false);
@@ -236,13 +232,10 @@ class SavepointUpgradeIntegrationTest {
 
     /**
      * The same rescale with each phase put before the rescaled job starts, as readings pile up during a real
-     * resize. Fails today at parallelism 1 (restored from 4): the burst from both shards is read one shard ahead
-     * of the other, the watermark runs ahead, 26 readings of the other shard turn late, and the fires they
-     * complete are never alerted — cross-shard lateness during catch-up, the event-time/idleness problem of
-     * issue 10. Enable once that is fixed.
+     * resize: the catch-up reads both shards' backlogs, and neither may make the other's readings late (before
+     * issue 10 it did, at parallelism 1: 26 readings of one shard late, their fires never alerted).
      */
     @Test
-    @org.junit.jupiter.api.Disabled("issue 10: cross-shard lateness during catch-up after a restore at parallelism 1")
     void aRescaleWithABacklogWaitingInTheStream(@InjectClusterClient ClusterClient<?> client,
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         rescale2To4To1(client, cluster, true);
