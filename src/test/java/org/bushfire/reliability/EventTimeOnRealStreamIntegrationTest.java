@@ -38,8 +38,8 @@ import org.bushfire.sns.SnsSettings;
 import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
+import org.bushfire.testing.ThrowawayCredentials;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,10 +89,8 @@ class EventTimeOnRealStreamIntegrationTest {
     AlertInbox inbox;
     JobClient job;
 
-    @BeforeAll
-    static void credentials() {
-        LocalAws.useThrowawayCredentials();
-    }
+    @RegisterExtension
+    static final ThrowawayCredentials CREDENTIALS = new ThrowawayCredentials();
 
     @AfterEach
     void stop() throws Exception {
