@@ -36,7 +36,7 @@ import org.bushfire.job.ReadingsSource;
  *
  * <p>The legacy EFO consumer is a {@code SourceFunction} with no per-shard hook for this strategy: its
  * watermarks are still assigned per source subtask right after it, with Flink's own idleness rule, and it
- * keeps the limits that come with that (see docs/event-time-issue-10.md).
+ * keeps the limits that come with that (see docs/event-time.md).
  */
 public final class KinesisReadingsSource implements ReadingsSource {
     private final KinesisSettings settings;

@@ -112,7 +112,7 @@ class FailureRecoveryIntegrationTest {
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     /**
      * Short on purpose: every restore leaves shards with nothing to re-read and the reader needs seconds to get
-     * its shards back, and neither may cost an alert (ShardIdleness, docs/event-time-issue-10.md).
+     * its shards back, and neither may cost an alert (ShardIdleness, docs/event-time.md).
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     /** Generous: two cores shared with other engineers; a phase takes seconds when the machine is quiet. */
