@@ -72,8 +72,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * </ol>
  *
  * Each failure hits its own phase of readings, with their own fires, so every point is known to have been hit
- * while alerts were in flight. Between phases a {@link SensorTrickle} keeps every shard reporting, as a real
- * sensor mesh does, so no restore depends on source idleness. Afterwards: every reading is in Elasticsearch
+ * while alerts were in flight. The job runs with the product's default idle timeout, and nothing keeps the
+ * shards warm: between phases every shard falls silent, and each restore starts with shards that have nothing
+ * to re-read — neither may cost an alert ({@code ShardIdleness}). Afterwards: every reading is in Elasticsearch
  * exactly once; every fire was alerted through a STANDARD SNS topic (no deduplication to hide a copy) exactly
  * once in {@code exactly-once} mode, and at least once, every copy with the fire's one alertId, in
  * {@code at-least-once} mode.
@@ -110,11 +111,6 @@ class FailureRecoveryIntegrationTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
-    /**
-     * Short on purpose: every restore leaves shards with nothing to re-read and the reader needs seconds to get
-     * its shards back, and neither may cost an alert (ShardIdleness, docs/event-time.md).
-     */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     /** Generous: two cores shared with other engineers; a phase takes seconds when the machine is quiet. */
     static final Duration PHASE_TIMEOUT = Duration.ofMinutes(4);
     /** Restarts are one second apart (Recovery); everything after that — redeploy, restore, re-read, detect, publish. */
@@ -125,7 +121,6 @@ class FailureRecoveryIntegrationTest {
     String run;
     AlertInbox inbox;
     KinesisClient kinesis;
-    SensorTrickle trickle;
     ElasticsearchSettings es;
     JobClient job;
 
@@ -141,9 +136,6 @@ class FailureRecoveryIntegrationTest {
     void cleanUp() throws Exception {
         InjectedFailure.resetAll();
         try {
-            if (trickle != null) {
-                trickle.close();
-            }
             if (job != null) {
                 job.cancel().get(60, TimeUnit.SECONDS);
             }
@@ -191,7 +183,6 @@ class FailureRecoveryIntegrationTest {
         InjectedFailure.RAW_READINGS.arm(15);
         job = start(delivery);
         LocalAws.put(kinesis, run, ignitions.lines());
-        trickle = SensorTrickle.start(kinesis, run, last(ignitions.lines()));
         awaitAlerts(ignitions, cluster);
         assertThat(InjectedFailure.RAW_READINGS.failures()).as("raw-readings failure injected").isEqualTo(1);
         Map<String, Duration> recovery = new java.util.LinkedHashMap<>();
@@ -201,7 +192,6 @@ class FailureRecoveryIntegrationTest {
         // 2. The alert path fails right after handing the phase's first alert to the sinks.
         InjectedFailure.ALERT_PATH.arm(1);
         LocalAws.put(kinesis, run, spread.lines());
-        trickle.follow(last(spread.lines()));
         awaitAlerts(spread, cluster);
         assertThat(InjectedFailure.ALERT_PATH.failures()).as("alert-path failure injected").isEqualTo(1);
         recovery.put("alert-path task failure", alertsInSince(spread, InjectedFailure.ALERT_PATH.failedAtNanos()));
@@ -210,7 +200,6 @@ class FailureRecoveryIntegrationTest {
         // 3. The SNS sink writer fails right after the real writer took the phase's first alert.
         InjectedFailure.SNS_WRITER.arm(1);
         LocalAws.put(kinesis, run, gully.lines());
-        trickle.follow(last(gully.lines()));
         awaitAlerts(gully, cluster);
         assertThat(InjectedFailure.SNS_WRITER.failures()).as("SNS writer failure injected").isEqualTo(1);
         recovery.put("SNS writer failure", alertsInSince(gully, InjectedFailure.SNS_WRITER.failedAtNanos()));
@@ -219,17 +208,14 @@ class FailureRecoveryIntegrationTest {
         // 4. A task manager is lost while two fires are spreading, and a new one takes its place.
         Duration midFire = minutes(94);
         LocalAws.put(kinesis, run, coast.linesBefore(midFire));
-        trickle.follow(last(coast.linesBefore(midFire)));
         IndexedDocuments.awaitIds(es.readingsIndex(), coast.readingIdsBefore(midFire), PHASE_TIMEOUT);
         long lost = System.nanoTime();
         cluster.terminateTaskManager(TASK_MANAGERS_LOST.getAndIncrement()).get(2, TimeUnit.MINUTES);
         cluster.startTaskManager();
         LocalAws.put(kinesis, run, coast.linesFrom(midFire));
-        trickle.follow(last(coast.lines()));
         awaitAlerts(coast, cluster);
         recovery.put("lost task manager", alertsInSince(coast, lost));
         checkpointAfterTheAlerts(cluster, job.getJobID());
-        trickle.close();
         inbox.pollFor(Duration.ofSeconds(5));
 
         List<Fire> fires = new ArrayList<>();
@@ -291,10 +277,8 @@ class FailureRecoveryIntegrationTest {
         InjectedFailure.SNS_COMMITTER.arm(1);
         job = start(AlertDelivery.EXACTLY_ONCE);
         LocalAws.put(kinesis, run, ignitions.lines());
-        trickle = SensorTrickle.start(kinesis, run, last(ignitions.lines()));
         awaitAlerts(ignitions, cluster);
         checkpointAfterTheAlerts(cluster, job.getJobID());
-        trickle.close();
         inbox.pollFor(Duration.ofSeconds(5));
 
         assertThat(InjectedFailure.SNS_COMMITTER.failures()).isEqualTo(1);
@@ -325,7 +309,7 @@ class FailureRecoveryIntegrationTest {
         env.setParallelism(2);
         env.configure(Recovery.restartsAndCheckpoints(CHECKPOINT_INTERVAL));
 
-        AlertingConfig config = AlertingConfig.defaults().withIdleTimeout(IDLE_TIMEOUT);
+        AlertingConfig config = AlertingConfig.defaults();
         SnsSettings sns = SnsSettings.of(inbox.topicArn, LocalAws.REGION).withEndpoint(Service.SNS.endpoint())
                 .withDelivery(delivery).checkReachable();
         StreamSink<Alert> toSns = FailingSnsWriter.around(SnsAlertSink.create(sns));
@@ -433,10 +417,6 @@ class FailureRecoveryIntegrationTest {
 
     private static long restarts(JobID job) {
         return Recovery.restarts(METRICS, job);
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
     }
 
     private static Duration minutes(long m) {

@@ -82,7 +82,6 @@ class SavepointUpgradeIntegrationTest {
                     .build());
 
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
     static final Duration TIMEOUT = Duration.ofMinutes(4);
     /** Readings before this (event time from T0) go to the old job, the rest to the new one. */
     static final Duration UPGRADE = Duration.ofMinutes(14);
@@ -93,7 +92,6 @@ class SavepointUpgradeIntegrationTest {
     String run;
     AlertInbox inbox;
     KinesisClient kinesis;
-    SensorTrickle trickle;
     ElasticsearchSettings es;
     final List<JobClient> jobs = new ArrayList<>();
 
@@ -103,9 +101,6 @@ class SavepointUpgradeIntegrationTest {
     @AfterEach
     void cleanUp() throws Exception {
         try {
-            if (trickle != null) {
-                trickle.close();
-            }
             for (JobClient job : jobs) {
                 if (!job.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
                     job.cancel().get(60, TimeUnit.SECONDS);
@@ -147,7 +142,6 @@ class SavepointUpgradeIntegrationTest {
         JobClient oldJob = start(false, null, CHECKPOINT_INTERVAL);
         LocalAws.put(kinesis, run, readings.linesBefore(UPGRADE));
         List<String> before = readings.linesBefore(UPGRADE);
-        trickle = SensorTrickle.start(kinesis, run, before.get(before.size() - 1));
         inbox.awaitFires(alertedBefore, TIMEOUT);
         assertThat(inbox.byFire().keySet()).as("alerted by the old job").containsExactlyInAnyOrderElementsOf(alertedBefore);
 
@@ -157,13 +151,11 @@ class SavepointUpgradeIntegrationTest {
 
         LocalAws.put(kinesis, run, readings.linesFrom(UPGRADE));
         List<String> after = readings.linesFrom(UPGRADE);
-        trickle.follow(after.get(after.size() - 1));
         JobClient newJob = start(true, savepoint, CHECKPOINT_INTERVAL);
         assertThat(restoredFrom(cluster, newJob.getJobID())).as("the new job's state comes from the savepoint")
                 .isEqualTo(savepoint);
         inbox.awaitFires(alertedAfter, TIMEOUT);
         Recovery.checkpointNow(cluster, newJob.getJobID(), TIMEOUT);
-        trickle.close();
         inbox.pollFor(Duration.ofSeconds(5));
 
         List<String> indexed = assertEveryFireAlertedOnceAndEveryReadingIndexedOnce(fires, readings);
@@ -191,7 +183,6 @@ class SavepointUpgradeIntegrationTest {
 
         JobClient oldJob = start(false, null, Duration.ofHours(1));
         LocalAws.put(kinesis, run, readings.lines());
-        trickle = SensorTrickle.start(kinesis, run, readings.lines().get(readings.lines().size() - 1));
         // The alerts index gets the alert as soon as it is raised; SNS only when a checkpoint completes.
         IndexedDocuments.awaitIds(es.alertsIndex(), List.of(fire.alertId()), TIMEOUT);
         inbox.pollFor(Duration.ofSeconds(3));
@@ -264,7 +255,6 @@ class SavepointUpgradeIntegrationTest {
 
         JobClient atTwo = start(false, null, CHECKPOINT_INTERVAL, 2);
         LocalAws.put(kinesis, run, first);
-        trickle = SensorTrickle.start(kinesis, run, first.get(first.size() - 1));
         inbox.awaitFires(List.of(fires.get(0)), TIMEOUT);
         Recovery.checkpointNow(cluster, atTwo.getJobID(), TIMEOUT);
         String savepointAtTwo = client.stopWithSavepoint(atTwo.getJobID(), false, savepoints.toUri().toString(),
@@ -273,7 +263,6 @@ class SavepointUpgradeIntegrationTest {
         if (backlog) {
             LocalAws.put(kinesis, run, second);
         }
-        trickle.follow(second.get(second.size() - 1));
         JobClient atFour = start(true, savepointAtTwo, CHECKPOINT_INTERVAL, 4);
         assertThat(restoredFrom(cluster, atFour.getJobID())).isEqualTo(savepointAtTwo);
         if (!backlog) {
@@ -288,7 +277,6 @@ class SavepointUpgradeIntegrationTest {
         if (backlog) {
             LocalAws.put(kinesis, run, third);
         }
-        trickle.follow(third.get(third.size() - 1));
         JobClient atOne = start(true, savepointAtFour, CHECKPOINT_INTERVAL, 1);
         assertThat(restoredFrom(cluster, atOne.getJobID())).isEqualTo(savepointAtFour);
         if (!backlog) {
@@ -297,7 +285,6 @@ class SavepointUpgradeIntegrationTest {
         }
         awaitFires(List.of(fires.get(2), fires.get(3)), atOne, "parallelism 1");
         Recovery.checkpointNow(cluster, atOne.getJobID(), TIMEOUT);
-        trickle.close();
         inbox.pollFor(Duration.ofSeconds(5));
 
         List<String> indexed = assertEveryFireAlertedOnceAndEveryReadingIndexedOnce(fires, readings);
@@ -356,7 +343,7 @@ class SavepointUpgradeIntegrationTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
 
-        AlertingConfig config = AlertingConfig.defaults().withIdleTimeout(IDLE_TIMEOUT);
+        AlertingConfig config = AlertingConfig.defaults();
         SnsSettings sns = SnsSettings.of(inbox.topicArn, LocalAws.REGION).withEndpoint(Service.SNS.endpoint())
                 .withDelivery(AlertDelivery.EXACTLY_ONCE).checkReachable();
         StreamSink<Alert> toSns = SnsAlertSink.streamSink(sns);
