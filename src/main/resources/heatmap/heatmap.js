@@ -1,7 +1,9 @@
 // The local heat map page: searches the readings and alerts indices through the page's own server
 // (/es/readings/_search, /es/alerts/_search) and draws, with plain SVG,
 //   - per network, max temperature by node x time, the colour scale anchored at the alert threshold T;
-//   - the sensors at their positions, coloured by latest temperature, with each alert's chain as a path.
+//   - the sensors at their positions, coloured by latest temperature, with each alert's chain as a path;
+//   - each fire's incident at its latest message: the burnt area (hull), the heading as an arrow from its
+//     centroid, and its stage, size and spread in the list.
 // It searches again every few seconds. Every drawn element carries data-* attributes naming what it shows.
 'use strict';
 (function () {
@@ -127,6 +129,7 @@
     const alerts = alertResult.hits.hits.map(h => h._source);
     const points = sensors.map(s => [s.lat, s.lon]);
     for (const a of alerts) for (const o of a.onsets || []) if (o.location) points.push([o.location.lat, o.location.lon]);
+    for (const a of alerts) for (const p of (a.incident && a.incident.hull) || []) points.push([p.lat, p.lon]);
     if (points.length === 0) {
       svg('text', {x: width / 2, y: height / 2, 'text-anchor': 'middle'}, map).textContent = 'No sensor has reported a position.';
       return {sensors: 0, chains: 0};
@@ -139,6 +142,36 @@
     const scale = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
     const offX = (width - spanX * scale) / 2, offY = (height - spanY * scale) / 2;
     const project = (lat, lon) => [offX + (lon - minLon) * kx * scale, offY + (maxLat - lat) * scale];
+
+    let areas = 0;
+    for (const a of alerts) {
+      const incident = a.incident;
+      if (!incident) continue;
+      const hull = incident.hull || [];
+      if (hull.length >= 3) {
+        const corners = hull.map(p => project(p.lat, p.lon).map(v => v.toFixed(1)).join(',')).join(' ');
+        const area = svg('polygon', {class: 'burnt-area', points: corners, 'data-alert-id': a.alertId,
+          'data-stage': incident.stage, 'data-area-km2': incident.areaKm2}, map);
+        svg('title', {}, area).textContent = describe(a);
+        areas++;
+      }
+      if (incident.centroid && incident.headingDegrees != null) {
+        // An arrow from the centroid toward the heading, 40 px long (the page shows direction, not distance).
+        const [x, y] = project(incident.centroid.lat, incident.centroid.lon);
+        const rad = incident.headingDegrees * Math.PI / 180;
+        const x2 = x + 40 * Math.sin(rad), y2 = y - 40 * Math.cos(rad);
+        const arrow = svg('line', {class: 'heading', x1: x.toFixed(1), y1: y.toFixed(1), x2: x2.toFixed(1),
+          y2: y2.toFixed(1), 'marker-end': 'url(#arrow-head)', 'data-alert-id': a.alertId,
+          'data-heading': incident.headingDegrees}, map);
+        svg('title', {}, arrow).textContent = describe(a);
+      }
+    }
+    if (areas > 0 || alerts.some(a => a.incident && a.incident.headingDegrees != null)) {
+      const defs = svg('defs', {}, map);
+      const marker = svg('marker', {id: 'arrow-head', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6,
+        markerHeight: 6, orient: 'auto-start-reverse'}, defs);
+      svg('path', {d: 'M0 0 L10 5 L0 10 z', class: 'heading-head'}, marker);
+    }
 
     let chains = 0;
     for (const a of alerts) {
@@ -167,10 +200,31 @@
     for (const a of alerts) {
       const item = document.createElement('li');
       item.dataset.alertId = a.alertId;
-      item.textContent = 'network ' + a.network + ': ' + (a.chain || []).join(' → ') + ', alert at ' + a.completedTime;
+      item.dataset.stage = a.incident ? a.incident.stage : 'ALERT';
+      item.textContent = describe(a);
       list.appendChild(item);
     }
-    return {sensors: sensors.length, chains: chains};
+    return {sensors: sensors.length, chains: chains, areas: areas};
+  }
+
+  const STAGES = {ALERT: 'alert', UPDATE: 'update', ALL_CLEAR: 'all clear'};
+  const COMPASS = ['N', 'NNE', 'NE', 'ENE', 'E', 'ESE', 'SE', 'SSE', 'S', 'SSW', 'SW', 'WSW', 'W', 'WNW', 'NW', 'NNW'];
+
+  /** One line per fire: its chain, and its incident's latest stage, size and spread when there is one. */
+  function describe(a) {
+    let text = 'network ' + a.network + ': ' + (a.chain || []).join(' → ') + ', alert at ' + a.completedTime;
+    const incident = a.incident;
+    if (!incident) return text;
+    text += ' · ' + (STAGES[incident.stage] || incident.stage) + ' #' + incident.sequence + ' at ' + incident.sentTime
+      + ': ' + incident.burningSensors + ' sensors burning, ' + Number(incident.areaKm2).toFixed(2) + ' km²';
+    if (incident.headingDegrees != null) {
+      const point = COMPASS[Math.round(incident.headingDegrees / 22.5) % 16];
+      text += ', heading ' + point + ' (' + Math.round(incident.headingDegrees) + '°)';
+    }
+    if (incident.rateOfSpreadMetresPerMinute != null) {
+      text += ' at ' + Math.round(incident.rateOfSpreadMetresPerMinute) + ' m/min';
+    }
+    return text;
   }
 
   /** Where each drawn cell and sensor is on the page, for tools that look at screenshots. */
@@ -207,7 +261,7 @@
     rounds++;
     document.getElementById('status').textContent = (latest === null ? 'No readings yet' : 'Newest reading ' +
       new Date(latest).toISOString()) + ' · ' + count(cells, 'cell') + ', ' + count(drawn.sensors, 'sensor') + ', ' +
-      count(drawn.chains, 'alert chain') + ' · updated ' + new Date().toISOString().slice(11, 19) + ' UTC';
+      count(drawn.chains, 'alert chain') + ', ' + count(drawn.areas, 'burnt area') + ' · updated ' + new Date().toISOString().slice(11, 19) + ' UTC';
     document.body.dataset.state = 'ready';
     document.body.dataset.rounds = String(rounds);
   }

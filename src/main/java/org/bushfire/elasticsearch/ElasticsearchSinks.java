@@ -12,6 +12,7 @@ import org.apache.flink.connector.elasticsearch.sink.OwnClientElasticsearch7Sink
 import org.apache.flink.connector.elasticsearch.sink.RequestIndexer;
 import org.apache.http.HttpHost;
 import org.bushfire.domain.Alert;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.domain.Reading;
 import org.bushfire.job.StreamSink;
 import org.elasticsearch.action.index.IndexRequest;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ElasticsearchSinks {
     public static final String RAW_READINGS_SINK = "raw readings elasticsearch";
     public static final String ALERTS_SINK = "alerts elasticsearch";
+    public static final String INCIDENTS_SINK = "incidents elasticsearch";
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSinks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +47,20 @@ public final class ElasticsearchSinks {
     /** Alerts into {@code settings.alertsIndex()}, each sent as soon as it is raised. */
     public static StreamSink<Alert> alerts(ElasticsearchSettings settings) {
         return StreamSink.of(alertsSink(settings), ALERTS_SINK);
+    }
+
+    /**
+     * Each fire's incident into {@code settings.alertsIndex()}: the fire's document, overwritten by each message
+     * as it is sent ({@link IncidentDocuments}), so the index holds every incident's latest state.
+     */
+    public static StreamSink<IncidentMessage> incidents(ElasticsearchSettings settings) {
+        return StreamSink.of(incidentsSink(settings), INCIDENTS_SINK);
+    }
+
+    public static Sink<IncidentMessage> incidentsSink(ElasticsearchSettings settings) {
+        ElasticsearchSettings s = settings.resolved();
+        // Messages are rare and urgent, as alerts are: a bulk of one.
+        return build(s, new IncidentEmitter(s.alertsIndex()), 1);
     }
 
     public static Sink<Reading> rawReadingsSink(ElasticsearchSettings settings, double threshold) {
@@ -129,6 +145,21 @@ public final class ElasticsearchSinks {
         @Override
         public void emit(Alert alert, SinkWriter.Context context, RequestIndexer indexer) {
             indexer.add(request(index, AlertDocuments.id(alert), AlertDocuments.document(alert)));
+        }
+    }
+
+    /** One index request per incident message, with its fire's alert id: the document ends at the latest. */
+    static final class IncidentEmitter implements ElasticsearchEmitter<IncidentMessage> {
+        private static final long serialVersionUID = 1L;
+        private final String index;
+
+        IncidentEmitter(String index) {
+            this.index = index;
+        }
+
+        @Override
+        public void emit(IncidentMessage message, SinkWriter.Context context, RequestIndexer indexer) {
+            indexer.add(request(index, IncidentDocuments.id(message), IncidentDocuments.document(message)));
         }
     }
 

@@ -78,7 +78,7 @@ class SavedObjectsTest {
 
     @Test
     void everyObjectIsAnImportableSavedObject() {
-        assertThat(objects).hasSize(6);
+        assertThat(objects).hasSize(7);
         Set<String> types = new HashSet<>();
         for (JsonNode o : objects) {
             assertThat(o.get("id").asText()).matches("bushfire-[a-z-]+");
@@ -165,11 +165,26 @@ class SavedObjectsTest {
 
     @Test
     void theAlertsTableShowsFieldsOfTheAlertsTemplate() {
-        JsonNode search = object("search", "bushfire-alerts-table");
-        Map<String, String> fields = fieldsOf(search);
+        Map<String, String> fields = showsMappedFieldsSortedByDate(object("search", "bushfire-alerts-table"));
         assertThat(fields).containsKeys("network", "fireRoot", "chain");
+    }
+
+    @Test
+    void theIncidentsTableShowsEachIncidentsStageSizeAndSpread() {
+        JsonNode search = object("search", "bushfire-incidents-table");
+        showsMappedFieldsSortedByDate(search);
+        List<String> columns = new ArrayList<>();
+        search.at("/attributes/columns").forEach(c -> columns.add(c.asText()));
+        assertThat(columns).contains("incident.stage", "incident.burningSensors", "incident.areaKm2",
+                "incident.headingDegrees", "incident.rateOfSpreadMetresPerMinute");
+    }
+
+    /** Every column and sort field of a saved search is a field of its index's template; sorts are by a date. */
+    private static Map<String, String> showsMappedFieldsSortedByDate(JsonNode search) {
+        Map<String, String> fields = fieldsOf(search);
         search.at("/attributes/columns").forEach(c -> assertThat(fields).as("column " + c).containsKey(c.asText()));
         search.at("/attributes/sort").forEach(s -> assertThat(fields.get(s.get(0).asText())).isEqualTo("date"));
+        return fields;
     }
 
     private static Map<String, String> fieldsOf(JsonNode o) {
@@ -200,16 +215,16 @@ class SavedObjectsTest {
     }
 
     @Test
-    void theDashboardCombinesTheHeatMapTheSensorMapAndTheAlertsAndRefreshesItself() throws Exception {
+    void theDashboardCombinesTheHeatMapTheSensorMapTheAlertsAndTheIncidentsAndRefreshesItself() throws Exception {
         JsonNode dashboard = object("dashboard", "bushfire-overview");
         List<String> panels = new ArrayList<>();
         dashboard.get("references").forEach(r -> panels.add(r.get("type").asText() + "/" + r.get("id").asText()));
         assertThat(panels).containsExactly("visualization/bushfire-temperature-heatmap", "visualization/bushfire-sensor-map",
-                "search/bushfire-alerts-table");
+                "search/bushfire-alerts-table", "search/bushfire-incidents-table");
         JsonNode attributes = dashboard.get("attributes");
         assertThat(attributes.get("timeRestore").asBoolean()).isTrue();
         assertThat(attributes.at("/refreshInterval/pause").asBoolean()).isFalse();
         assertThat(attributes.at("/refreshInterval/value").asInt()).isBetween(1000, 60000);
-        assertThat(embedded(dashboard, "/attributes/panelsJSON")).hasSize(3);
+        assertThat(embedded(dashboard, "/attributes/panelsJSON")).hasSize(4);
     }
 }

@@ -209,6 +209,42 @@ class ElasticsearchSinksIntegrationTest {
         assertThat(version(duplicatedId)).isEqualTo(4);
     }
 
+    /**
+     * An incident's messages through the incidents sink of a real job: one document per fire (the alert id),
+     * ending at the latest message, with its geometry searchable as geo points.
+     */
+    @Test
+    void theAlertsIndexHoldsEachIncidentsLatestState() throws Exception {
+        IndexTemplates.install(settings);
+        List<org.bushfire.domain.IncidentMessage> messages = List.of(
+                IncidentDocumentsTest.message(1, org.bushfire.domain.IncidentMessage.Stage.ALERT,
+                        org.bushfire.domain.IncidentMessage.Reason.FIRST_CHAIN),
+                IncidentDocumentsTest.message(2, org.bushfire.domain.IncidentMessage.Stage.UPDATE,
+                        org.bushfire.domain.IncidentMessage.Reason.MILESTONE),
+                IncidentDocumentsTest.message(3, org.bushfire.domain.IncidentMessage.Stage.ALL_CLEAR,
+                        org.bushfire.domain.IncidentMessage.Reason.BURNT_OUT));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        ElasticsearchSinks.incidents(settings).attach(env.fromData(messages));
+        env.execute("incidents to elasticsearch");
+
+        refresh();
+        String alertId = messages.get(0).alertId;
+        assertThat(indexedIds(settings.alertsIndex())).containsExactly(alertId);
+        JsonNode doc = get("/" + settings.alertsIndex() + "/_doc/" + alertId);
+        assertThat(doc.get("_version").asLong()).as("one write per message").isEqualTo(3);
+        JsonNode incident = doc.path("_source").path("incident");
+        assertThat(incident.get("stage").asText()).isEqualTo("ALL_CLEAR");
+        assertThat(incident.get("messageId").asText()).isEqualTo(alertId + ".3");
+        assertThat(incident.get("burningSensors").asInt()).isEqualTo(15);
+        assertThat(doc.path("_source").get("chain")).isEqualTo(JSON.readTree("[\"1\",\"2\",\"3\",\"4\",\"5\"]"));
+        JsonNode nearCentroid = search(settings.alertsIndex(), "{\"query\":{\"geo_distance\":{\"distance\":\"100m\","
+                + "\"incident.centroid\":{\"lat\":-33.7451,\"lon\":150.3051}}}}");
+        assertThat(idsOf(nearCentroid)).containsExactly(alertId);
+        JsonNode clear = search(settings.alertsIndex(), "{\"query\":{\"term\":{\"incident.stage\":\"ALL_CLEAR\"}}}");
+        assertThat(idsOf(clear)).containsExactly(alertId);
+    }
+
     @Test
     @Timeout(120)
     void aJobWhoseElasticsearchIsUnreachableFailsInsteadOfDroppingReadings() throws Exception {

@@ -34,7 +34,16 @@ class IndexTemplatesTest {
                 Map.entry("completedTime", "date"), Map.entry("onsets", "object"), Map.entry("onsets.node", "keyword"),
                 Map.entry("onsets.onsetTime", "date"), Map.entry("onsets.temperature", "double"),
                 Map.entry("onsets.infectedBy", "keyword"), Map.entry("onsets.location", "geo_point"),
-                Map.entry("positions", "geo_point")));
+                Map.entry("positions", "geo_point"), Map.entry("incident", "object"),
+                Map.entry("incident.messageId", "keyword"), Map.entry("incident.sequence", "integer"),
+                Map.entry("incident.stage", "keyword"), Map.entry("incident.reason", "keyword"),
+                Map.entry("incident.sentTime", "date"), Map.entry("incident.lastOnsetTime", "date"),
+                Map.entry("incident.burningSensors", "integer"), Map.entry("incident.milestone", "integer"),
+                Map.entry("incident.positionedSensors", "integer"), Map.entry("incident.areaKm2", "double"),
+                Map.entry("incident.hull", "geo_point"), Map.entry("incident.centroid", "geo_point"),
+                Map.entry("incident.boundingBoxMin", "geo_point"), Map.entry("incident.boundingBoxMax", "geo_point"),
+                Map.entry("incident.headingDegrees", "double"),
+                Map.entry("incident.rateOfSpreadMetresPerMinute", "double")));
     }
 
     @Test
