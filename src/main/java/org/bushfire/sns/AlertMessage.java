@@ -1,26 +1,23 @@
 package org.bushfire.sns;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.ContractJson;
 import org.bushfire.domain.Onset;
 import org.bushfire.domain.Reading;
 import org.bushfire.domain.UntrustedText;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 
 /**
  * What a fire officer receives for one alert: a subject and body in plain words, and the alert's identity as
  * message attributes (for subscription filter policies) and FIFO group and deduplication ids. Built once from
  * an {@link Alert}; no AWS types, so it can be tested alone and carried through checkpoints as a committable.
  *
- * <p>Sensor and network ids come from the field and are untrusted: the parser already refuses control
- * characters, but this class strips control, format (e.g. right-to-left overrides) and line-separator characters
- * again and caps every displayed id, because the text ends up in e-mail and SMS where it must not be able to
- * forge extra lines.
+ * <p>Sensor and network ids come from the field and are untrusted: every displayed id passes through
+ * {@link UntrustedText}, because the text ends up in e-mail and SMS where it must not be able to forge extra lines.
  */
-public final class AlertMessage {
+public final class AlertMessage implements SnsNotification {
     /** SNS refuses a subject of 100 characters or more; it must also be ASCII without line breaks. */
     public static final int MAX_SUBJECT_LENGTH = 99;
     /** Longest sensor or network id shown in the body; longer ones are cut and marked with an ellipsis. */
@@ -32,10 +29,6 @@ public final class AlertMessage {
     /** Message attribute: how many sensors the chain has (Number). */
     public static final String CHAIN_LENGTH = "chainLength";
 
-    /** SNS FIFO group and deduplication ids: at most 128 of these ASCII characters. */
-    private static final Pattern FIFO_ID = Pattern.compile("[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}");
-    /** Longest attribute value we send: ids are at most 128 characters, so this never cuts an honest one. */
-    private static final int MAX_ATTRIBUTE_LENGTH = 256;
 
     private final String alertId;
     private final String network;
@@ -99,19 +92,54 @@ public final class AlertMessage {
      * as a group id (spaces, non-ASCII, too long) is replaced by a stable name-based UUID of it.
      */
     public String fifoGroupId() {
-        return fifoSafe(network);
+        return SnsAttributes.fifoSafe(network);
     }
 
     /** The FIFO deduplication id: the alertId, so the same fire published twice is delivered once. */
     public String fifoDeduplicationId() {
-        return fifoSafe(alertId);
+        return SnsAttributes.fifoSafe(alertId);
     }
 
-    private static String fifoSafe(String id) {
-        if (FIFO_ID.matcher(id).matches()) {
-            return id;
+    @Override
+    public String kind() {
+        return "alert";
+    }
+
+    @Override
+    public String id() {
+        return alertId;
+    }
+
+    @Override
+    public String describe() {
+        return displayed(network) + ", " + chainLength + " sensors";
+    }
+
+    @Override
+    public String recordJson() {
+        return alertJson;
+    }
+
+    @Override
+    public String topicArn(SnsSettings settings) {
+        return settings.topicArn();
+    }
+
+    /** The subject and plain-text body to every protocol, the alert's attributes, FIFO ids on a FIFO topic. */
+    @Override
+    public PublishRequest request(SnsSettings settings) {
+        PublishRequest.Builder request = PublishRequest.builder()
+                .topicArn(settings.topicArn())
+                .subject(subject)
+                .message(body)
+                .messageAttributes(Map.of(
+                        ALERT_ID, SnsAttributes.text(alertId),
+                        NETWORK, SnsAttributes.text(network),
+                        CHAIN_LENGTH, SnsAttributes.number(chainLength)));
+        if (SnsSettings.isFifoTopic(settings.topicArn())) {
+            request.messageGroupId(fifoGroupId()).messageDeduplicationId(fifoDeduplicationId());
         }
-        return UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString();
+        return request.build();
     }
 
     // ------------------------------------------------------------------ subject
@@ -214,7 +242,7 @@ public final class AlertMessage {
     }
 
     private static String attributeValue(String id) {
-        return cap(visible(id), MAX_ATTRIBUTE_LENGTH, "…");
+        return SnsAttributes.value(id);
     }
 
     private static String visible(String text) {
