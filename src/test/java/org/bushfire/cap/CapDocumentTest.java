@@ -3,20 +3,16 @@ package org.bushfire.cap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.IncidentMessage;
+import org.bushfire.testing.CapXml;
 import org.bushfire.testing.IncidentFixtures;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.InputSource;
 
 /**
  * CAP documents parsed back with the JDK's DOM parser and checked element by element against the CAP 1.2 rules
@@ -223,12 +219,7 @@ class CapDocumentTest {
     }
 
     static Element parse(String xml) throws Exception {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        Document doc = factory.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
-        return doc.getDocumentElement();
+        return CapXml.parse(xml);
     }
 
     static List<Element> children(Element parent) {
