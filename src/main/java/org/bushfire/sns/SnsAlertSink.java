@@ -159,6 +159,9 @@ public abstract class SnsAlertSink<T> implements Sink<T> {
             LOG.warn("--alert-delivery exactly-once to the standard topic {}: an alert committed just before a failure "
                     + "is published again after the restore; a .fifo topic drops that copy", settings.topicArn());
         }
+        settings.capTopicArn().filter(cap -> !SnsSettings.isFifoTopic(cap)).ifPresent(cap -> LOG.warn(
+                "--alert-delivery exactly-once to the standard CAP topic {}: a CAP document committed just before a "
+                        + "failure is published again after the restore; a .fifo topic drops that copy", cap));
     }
 
     /** The fire an incident message belongs to. */

@@ -198,6 +198,23 @@ class SnsIncidentSinkIntegrationTest {
                 + "deduplication id").containsExactly(fire[0].messageId, fire[1].messageId, fire[2].messageId);
     }
 
+    @Test
+    void exactlyOnceNeverSendsAMessageWhoseCheckpointDidNotCompleteNorLosesOne() throws Exception {
+        AlertSubscription subscription = AlertSubscription.standard(sns, sqs, "bushfire-incidents-" + unique());
+        IncidentMessage[] fire = {IncidentFixtures.alert("ridge-7", true), IncidentFixtures.update("ridge-7"),
+                IncidentFixtures.allClear("ridge-7")};
+        StreamExecutionEnvironment env = SnsAlertSinkIntegrationTest.environmentThatRestartsOnce();
+        env.enableCheckpointing(100);
+
+        SnsAlertSink.incidentStreamSink(settings(subscription.topicArn, AlertDelivery.EXACTLY_ONCE))
+                .attach(env.fromData(fire).flatMap(new FailOnceAfterForwarding()).name("fail once").setParallelism(1));
+        env.execute("incident messages, failure, restore, exactly-once");
+
+        List<Message> messages = subscription.receive(sqs, 4);
+        assertThat(attribute(messages, "messageId")).as("a standard topic drops no copy: each arrived once")
+                .containsExactlyInAnyOrder(fire[0].messageId, fire[1].messageId, fire[2].messageId);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /**
