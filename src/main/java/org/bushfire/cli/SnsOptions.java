@@ -1,6 +1,7 @@
 package org.bushfire.cli;
 
 import java.net.URI;
+import org.bushfire.cap.CapSettings;
 import org.bushfire.sns.AlertDelivery;
 import org.bushfire.sns.SnsSettings;
 import picocli.CommandLine.Option;
@@ -26,12 +27,36 @@ public final class SnsOptions {
             description = "Attempts per alert, with backoff, on throttling and 5xx (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
+    @Option(names = "--cap-topic-arn", paramLabel = "ARN",
+            description = "Also publish each incident message's CAP 1.2 document (XML) to this topic, for agencies' "
+                    + "CAP ingest (a .fifo topic gets group = network, dedup id = message id).")
+    String capTopicArn;
+
+    @Option(names = "--cap-sender", paramLabel = "ID", defaultValue = CapSettings.DEFAULT_SENDER,
+            description = "The CAP sender of the CAP documents, e.g. bushfire-alerts@agency.example: no spaces, "
+                    + "commas, '<' or '&' (default: ${DEFAULT-VALUE}).")
+    String capSender;
+
+    @Option(names = "--cap-status", paramLabel = "STATUS", defaultValue = "Actual",
+            converter = CapStatusConverter.class,
+            description = "CAP status: Actual for a deployed mesh, Exercise for simulated and demo data "
+                    + "(default: ${DEFAULT-VALUE}).")
+    CapSettings.Status capStatus;
+
     SnsSettings toSettings(String region) {
-        SnsSettings settings = SnsSettings.of(topicArn, region).withDelivery(delivery).withMaxAttempts(maxAttempts);
+        SnsSettings settings = SnsSettings.of(topicArn, region).withDelivery(delivery).withMaxAttempts(maxAttempts)
+                .withCapTopicArn(capTopicArn).withCap(CapSettings.of(capSender, capStatus));
         if (endpoint != null) {
             settings = settings.withEndpoint(endpoint);
         }
         return settings.validate();
+    }
+
+    static final class CapStatusConverter implements picocli.CommandLine.ITypeConverter<CapSettings.Status> {
+        @Override
+        public CapSettings.Status convert(String value) {
+            return CapSettings.Status.fromCliName(value);
+        }
     }
 
     static final class DeliveryConverter implements picocli.CommandLine.ITypeConverter<AlertDelivery> {

@@ -7,10 +7,11 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Exactly-once: publishes the alerts of a checkpoint once Flink reports it complete (or at the end of a bounded
- * input). See {@link SnsAlertSink} for what happens when SNS fails.
+ * Exactly-once: publishes the notifications (alerts, or incident messages and their CAP documents) of a
+ * checkpoint once Flink reports it complete (or at the end of a bounded input). See {@link SnsAlertSink} for what
+ * happens when SNS fails.
  */
-final class AlertCommitter implements Committer<AlertMessage> {
+final class AlertCommitter<M extends SnsNotification> implements Committer<M> {
     private static final Logger LOG = LoggerFactory.getLogger(AlertCommitter.class);
 
     private final AlertPublisher publisher;
@@ -20,16 +21,16 @@ final class AlertCommitter implements Committer<AlertMessage> {
     }
 
     @Override
-    public void commit(Collection<CommitRequest<AlertMessage>> requests) throws InterruptedException {
-        for (CommitRequest<AlertMessage> request : requests) {
-            AlertMessage message = request.getCommittable();
+    public void commit(Collection<CommitRequest<M>> requests) throws InterruptedException {
+        for (CommitRequest<M> request : requests) {
+            M message = request.getCommittable();
             try {
                 publisher.publish(message);
             } catch (SdkException e) {
                 if (AlertPublisher.isTransient(e)) {
                     // Kept in Flink's committer state: retried now, and after a restart if the retries run out.
-                    LOG.warn("alert {} not delivered yet (commit retry {}): {}; the commit will be retried",
-                            message.alertId(), request.getNumberOfRetries(), e.getMessage());
+                    LOG.warn("{} {} not delivered yet (commit retry {}): {}; the commit will be retried",
+                            message.kind(), message.id(), request.getNumberOfRetries(), e.getMessage());
                     request.retryLater();
                 } else {
                     publisher.reportUndelivered(message, e);

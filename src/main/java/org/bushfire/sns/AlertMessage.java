@@ -1,30 +1,27 @@
 package org.bushfire.sns;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.ContractJson;
 import org.bushfire.domain.Onset;
 import org.bushfire.domain.Reading;
+import org.bushfire.domain.UntrustedText;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 
 /**
  * What a fire officer receives for one alert: a subject and body in plain words, and the alert's identity as
  * message attributes (for subscription filter policies) and FIFO group and deduplication ids. Built once from
  * an {@link Alert}; no AWS types, so it can be tested alone and carried through checkpoints as a committable.
  *
- * <p>Sensor and network ids come from the field and are untrusted: the parser already refuses control
- * characters, but this class strips control, format (e.g. right-to-left overrides) and line-separator characters
- * again and caps every displayed id, because the text ends up in e-mail and SMS where it must not be able to
- * forge extra lines.
+ * <p>Sensor and network ids come from the field and are untrusted: every displayed id passes through
+ * {@link UntrustedText}, because the text ends up in e-mail and SMS where it must not be able to forge extra lines.
  */
-public final class AlertMessage {
+public final class AlertMessage implements SnsNotification {
     /** SNS refuses a subject of 100 characters or more; it must also be ASCII without line breaks. */
     public static final int MAX_SUBJECT_LENGTH = 99;
     /** Longest sensor or network id shown in the body; longer ones are cut and marked with an ellipsis. */
-    public static final int MAX_DISPLAYED_ID_LENGTH = 40;
+    public static final int MAX_DISPLAYED_ID_LENGTH = UntrustedText.MAX_DISPLAYED_ID_LENGTH;
     /** Message attribute: the alert's deterministic id (String). */
     public static final String ALERT_ID = "alertId";
     /** Message attribute: the sensor network the fire is in (String). */
@@ -32,11 +29,6 @@ public final class AlertMessage {
     /** Message attribute: how many sensors the chain has (Number). */
     public static final String CHAIN_LENGTH = "chainLength";
 
-    /** SNS FIFO group and deduplication ids: at most 128 of these ASCII characters. */
-    private static final Pattern FIFO_ID = Pattern.compile("[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}");
-    /** Longest attribute value we send: ids are at most 128 characters, so this never cuts an honest one. */
-    private static final int MAX_ATTRIBUTE_LENGTH = 256;
-    private static final int MAP_ZOOM = 14;
 
     private final String alertId;
     private final String network;
@@ -100,19 +92,54 @@ public final class AlertMessage {
      * as a group id (spaces, non-ASCII, too long) is replaced by a stable name-based UUID of it.
      */
     public String fifoGroupId() {
-        return fifoSafe(network);
+        return SnsAttributes.fifoSafe(network);
     }
 
     /** The FIFO deduplication id: the alertId, so the same fire published twice is delivered once. */
     public String fifoDeduplicationId() {
-        return fifoSafe(alertId);
+        return SnsAttributes.fifoSafe(alertId);
     }
 
-    private static String fifoSafe(String id) {
-        if (FIFO_ID.matcher(id).matches()) {
-            return id;
+    @Override
+    public String kind() {
+        return "alert";
+    }
+
+    @Override
+    public String id() {
+        return alertId;
+    }
+
+    @Override
+    public String describe() {
+        return displayed(network) + ", " + chainLength + " sensors";
+    }
+
+    @Override
+    public String recordJson() {
+        return alertJson;
+    }
+
+    @Override
+    public String topicArn(SnsSettings settings) {
+        return settings.topicArn();
+    }
+
+    /** The subject and plain-text body to every protocol, the alert's attributes, FIFO ids on a FIFO topic. */
+    @Override
+    public PublishRequest request(SnsSettings settings) {
+        PublishRequest.Builder request = PublishRequest.builder()
+                .topicArn(settings.topicArn())
+                .subject(subject)
+                .message(body)
+                .messageAttributes(Map.of(
+                        ALERT_ID, SnsAttributes.text(alertId),
+                        NETWORK, SnsAttributes.text(network),
+                        CHAIN_LENGTH, SnsAttributes.number(chainLength)));
+        if (SnsSettings.isFifoTopic(settings.topicArn())) {
+            request.messageGroupId(fifoGroupId()).messageDeduplicationId(fifoDeduplicationId());
         }
-        return UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString();
+        return request.build();
     }
 
     // ------------------------------------------------------------------ subject
@@ -126,11 +153,8 @@ public final class AlertMessage {
         return subject.length() <= MAX_SUBJECT_LENGTH ? subject : subject.substring(0, MAX_SUBJECT_LENGTH);
     }
 
-    /** Printable ASCII only: anything else becomes '?', so a subject can never carry a line break. */
     static String ascii(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        text.codePoints().forEach(cp -> sb.append(cp >= 0x20 && cp < 0x7f ? (char) cp : '?'));
-        return sb.length() == 0 ? "?" : sb.toString();
+        return UntrustedText.ascii(text);
     }
 
     // ------------------------------------------------------------------ body
@@ -199,66 +223,34 @@ public final class AlertMessage {
         return null;
     }
 
-    /** The parser already checks ranges; a link to a bogus place would still send a crew the wrong way. */
     private static boolean hasUsablePosition(Reading r) {
-        return r.hasPosition() && Double.isFinite(r.lat) && Double.isFinite(r.lon)
-                && Math.abs(r.lat) <= 90.0 && Math.abs(r.lon) <= 180.0;
+        return UntrustedText.isUsablePosition(r.lat, r.lon);
     }
 
     static String mapLink(double lat, double lon) {
-        String la = coordinate(lat);
-        String lo = coordinate(lon);
-        return "https://www.openstreetmap.org/?mlat=" + la + "&mlon=" + lo + "#map=" + MAP_ZOOM + "/" + la + "/" + lo;
+        return UntrustedText.mapLink(lat, lon);
     }
 
-    /** Five decimals: about a metre, more than a sensor's GPS knows. */
     private static String coordinate(double degrees) {
-        return String.format(Locale.ROOT, "%.5f", degrees);
+        return UntrustedText.coordinate(degrees);
     }
 
     // ------------------------------------------------------------------ untrusted ids
 
-    /** An id as shown to a person: invisible and line-breaking characters removed, at most 40 characters. */
     static String displayed(String id) {
-        return cap(visible(id), MAX_DISPLAYED_ID_LENGTH, "…");
+        return UntrustedText.displayed(id);
     }
 
     private static String attributeValue(String id) {
-        return cap(visible(id), MAX_ATTRIBUTE_LENGTH, "…");
+        return SnsAttributes.value(id);
     }
 
-    /** Drops control, format, line/paragraph separator, private-use, unassigned and lone surrogate characters. */
-    static String visible(String text) {
-        if (text == null) {
-            return "?";
-        }
-        StringBuilder sb = new StringBuilder(text.length());
-        text.codePoints().filter(AlertMessage::isVisible).forEach(sb::appendCodePoint);
-        return sb.length() == 0 ? "?" : sb.toString();
+    private static String visible(String text) {
+        return UntrustedText.visible(text);
     }
 
-    private static boolean isVisible(int cp) {
-        switch (Character.getType(cp)) {
-            case Character.CONTROL:
-            case Character.FORMAT:
-            case Character.LINE_SEPARATOR:
-            case Character.PARAGRAPH_SEPARATOR:
-            case Character.PRIVATE_USE:
-            case Character.SURROGATE:
-            case Character.UNASSIGNED:
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    /** At most {@code max} code points, the last ones replaced by {@code mark} when cut. */
     private static String cap(String text, int max, String mark) {
-        if (text.codePointCount(0, text.length()) <= max) {
-            return text;
-        }
-        int keep = Math.max(0, max - mark.length());
-        return text.substring(0, text.offsetByCodePoints(0, keep)) + mark;
+        return UntrustedText.cap(text, max, mark);
     }
 
     @Override

@@ -21,13 +21,17 @@ final class AlertMessageSerializer implements SimpleVersionedSerializer<AlertMes
     @Override
     public byte[] serialize(AlertMessage m) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(512 + m.body().length() * 3 + m.alertJson().length());
+        write(out, m);
+        return out.getCopyOfBuffer();
+    }
+
+    static void write(DataOutputSerializer out, AlertMessage m) throws IOException {
         writeString(out, m.alertId());
         writeString(out, m.network());
         out.writeInt(m.chainLength());
         writeString(out, m.subject());
         writeString(out, m.body());
         writeString(out, m.alertJson());
-        return out.getCopyOfBuffer();
     }
 
     @Override
@@ -36,7 +40,10 @@ final class AlertMessageSerializer implements SimpleVersionedSerializer<AlertMes
             throw new IOException("pending alert stored in unknown format version " + version + " (this job reads "
                     + VERSION + ")");
         }
-        DataInputDeserializer in = new DataInputDeserializer(serialized);
+        return read(new DataInputDeserializer(serialized));
+    }
+
+    static AlertMessage read(DataInputDeserializer in) throws IOException {
         String alertId = readString(in);
         String network = readString(in);
         int chainLength = in.readInt();
@@ -46,13 +53,13 @@ final class AlertMessageSerializer implements SimpleVersionedSerializer<AlertMes
         return new AlertMessage(alertId, network, chainLength, subject, body, alertJson);
     }
 
-    private static void writeString(DataOutputSerializer out, String s) throws IOException {
+    static void writeString(DataOutputSerializer out, String s) throws IOException {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
     }
 
-    private static String readString(DataInputDeserializer in) throws IOException {
+    static String readString(DataInputDeserializer in) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > in.available()) {
             throw new IOException("corrupt pending alert: string of " + length + " bytes");

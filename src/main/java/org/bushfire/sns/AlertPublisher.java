@@ -1,6 +1,5 @@
 package org.bushfire.sns;
 
-import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.bushfire.job.JobMetrics;
@@ -12,13 +11,12 @@ import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 
 /**
- * Publishes alert messages to the topic with one SNS client, and keeps the two counters every operator of the
- * sink reports under the {@code bushfire} metric group: {@code alertsPublished} and {@code alertsUndelivered}.
+ * Publishes alert and incident notifications with one SNS client, and keeps the two counters every operator of
+ * the sink reports under the {@code bushfire} metric group: {@code alertsPublished} and {@code alertsUndelivered}
+ * (one count per publish: an incident message and, with a CAP topic, its CAP document are two).
  * One per sink writer (at-least-once) or committer (exactly-once); never shared, never static.
  */
 final class AlertPublisher implements AutoCloseable {
@@ -47,27 +45,28 @@ final class AlertPublisher implements AutoCloseable {
      * Publishes, with the SDK's retries and backoff; what still fails afterwards is thrown for the caller to decide.
      *
      * @throws InterruptedException when the task is being cancelled mid-publish: not a delivery failure, the
-     *     restore that follows brings the alert back
+     *     restore that follows brings the message back
      */
-    void publish(AlertMessage message) throws InterruptedException {
+    void publish(SnsNotification message) throws InterruptedException {
         PublishResponse response;
         try {
-            response = client.publish(request(settings, message));
+            response = client.publish(message.request(settings));
         } catch (AbortedException e) {
-            InterruptedException interrupted = new InterruptedException("publishing alert " + message.alertId() + " was interrupted");
+            InterruptedException interrupted = new InterruptedException("publishing " + message.kind() + " "
+                    + message.id() + " was interrupted");
             interrupted.initCause(e);
             throw interrupted;
         }
         published.inc();
-        LOG.info("alert {} ({}, {} sensors) published to {} as message {}", message.alertId(),
-                AlertMessage.displayed(message.network()), message.chainLength(), settings.topicArn(), response.messageId());
+        LOG.info("{} {} ({}) published to {} as message {}", message.kind(), message.id(), message.describe(),
+                message.topicArn(settings), response.messageId());
     }
 
-    /** Never silent: the whole alert goes to the log, so an operator can still act on it, and the counter rises. */
-    void reportUndelivered(AlertMessage message, SdkException cause) {
+    /** Never silent: the whole record goes to the log, so an operator can still act on it, and the counter rises. */
+    void reportUndelivered(SnsNotification message, SdkException cause) {
         undelivered.inc();
-        LOG.error("alert {} could NOT be delivered to SNS topic {}: {}. Alert: {}",
-                message.alertId(), settings.topicArn(), cause.getMessage(), message.alertJson());
+        LOG.error("{} {} could NOT be delivered to SNS topic {}: {}. Record: {}", message.kind(), message.id(),
+                message.topicArn(settings), cause.getMessage(), message.recordJson());
     }
 
     /** Throttling, 5xx and I/O failures may pass; anything else (no topic, access denied, bad request) will not. */
@@ -77,29 +76,6 @@ final class AlertPublisher implements AutoCloseable {
             return service.isThrottlingException() || service.statusCode() >= 500;
         }
         return e instanceof SdkClientException;
-    }
-
-    static PublishRequest request(SnsSettings settings, AlertMessage message) {
-        PublishRequest.Builder request = PublishRequest.builder()
-                .topicArn(settings.topicArn())
-                .subject(message.subject())
-                .message(message.body())
-                .messageAttributes(Map.of(
-                        AlertMessage.ALERT_ID, text(message.alertId()),
-                        AlertMessage.NETWORK, text(message.network()),
-                        AlertMessage.CHAIN_LENGTH, number(message.chainLength())));
-        if (settings.isFifoTopic()) {
-            request.messageGroupId(message.fifoGroupId()).messageDeduplicationId(message.fifoDeduplicationId());
-        }
-        return request.build();
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-    }
-
-    private static MessageAttributeValue number(long value) {
-        return MessageAttributeValue.builder().dataType("Number").stringValue(Long.toString(value)).build();
     }
 
     @Override

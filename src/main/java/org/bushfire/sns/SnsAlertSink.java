@@ -9,7 +9,9 @@ import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.bushfire.domain.Alert;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.job.StreamSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Wiring: {@code AlertingSinks.alertsTo(SnsAlertSink.streamSink(settings))}, after
  * {@link SnsSettings#checkReachable()} at start-up.
+ *
+ * <h2>Incident messages</h2>
+ *
+ * <p>{@link #incidentStreamSink(SnsSettings)} publishes a fire's incident messages (alert, updates, all-clear)
+ * instead: per-protocol bodies (e-mail the readable text with a map link, machines the JSON), the attributes
+ * {@code msgType}, {@code severity}, {@code network}, {@code alertId}, {@code messageId}, {@code sequence},
+ * {@code burningSensors}, {@code chainLength}, and with {@link SnsSettings#capTopicArn()} set, each message's CAP
+ * 1.2 document to that second topic ({@link IncidentNotice}). The FIFO deduplication id is the message id. The
+ * stream is keyed by alertId before the sink, so the messages of one fire pass one writer (and one committer)
+ * in their order, and a FIFO topic (group = network) delivers them in that order. Delivery modes and failures
+ * behave as below, per publish: an incident message and its CAP document are published, retried and counted
+ * separately.
  *
  * <h2>Delivery</h2>
  *
@@ -68,27 +82,38 @@ import org.slf4j.LoggerFactory;
  *       JSON is the alert to act on.</li>
  * </ul>
  */
-public abstract class SnsAlertSink implements Sink<Alert> {
+public abstract class SnsAlertSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SnsAlertSink.class);
 
-    /** Counter (metric group {@code bushfire}): alerts SNS accepted. */
+    /** Counter (metric group {@code bushfire}): publishes SNS accepted (alerts, incident messages, CAP documents). */
     public static final String ALERTS_PUBLISHED = "alertsPublished";
-    /** Counter (metric group {@code bushfire}): alerts given up on, each logged at ERROR with its full JSON. */
+    /** Counter (metric group {@code bushfire}): publishes given up on, each logged at ERROR with its full JSON. */
     public static final String ALERTS_UNDELIVERED = "alertsUndelivered";
     /** Operator name; the uid is {@code sink/} + this. */
     public static final String NAME = "alerts to SNS";
 
     final SnsSettings settings;
+    final Notifications<T> notifications;
 
-    private SnsAlertSink(SnsSettings settings) {
+    private SnsAlertSink(SnsSettings settings, Notifications<T> notifications) {
         this.settings = settings.validate();
+        this.notifications = notifications;
     }
 
-    /** The sink for the settings' delivery mode. */
-    public static SnsAlertSink create(SnsSettings settings) {
+    /** The alert sink for the settings' delivery mode. */
+    public static SnsAlertSink<Alert> create(SnsSettings settings) {
+        return create(settings, Notifications.ofAlerts());
+    }
+
+    /** The incident-message sink for the settings' delivery mode. */
+    public static SnsAlertSink<IncidentMessage> forIncidents(SnsSettings settings) {
+        return create(settings, Notifications.ofIncidents(settings.validate()));
+    }
+
+    private static <T> SnsAlertSink<T> create(SnsSettings settings, Notifications<T> notifications) {
         return settings.validate().delivery() == AlertDelivery.EXACTLY_ONCE
-                ? new ExactlyOnce(settings) : new AtLeastOnce(settings);
+                ? new ExactlyOnce<>(settings, notifications) : new AtLeastOnce<>(settings, notifications);
     }
 
     /**
@@ -97,10 +122,22 @@ public abstract class SnsAlertSink implements Sink<Alert> {
      * building the job.
      */
     public static StreamSink<Alert> streamSink(SnsSettings settings) {
-        SnsAlertSink sink = create(settings);
+        SnsAlertSink<Alert> sink = create(settings);
         return stream -> {
             sink.checkEnvironment(stream.getExecutionEnvironment());
             StreamSink.of(sink, NAME).attach(stream);
+        };
+    }
+
+    /**
+     * The incident output of the job: each incident message to the topic (and its CAP document to the CAP topic).
+     * Keyed by alertId first, so one fire's messages stay in order; same checks as {@link #streamSink}.
+     */
+    public static StreamSink<IncidentMessage> incidentStreamSink(SnsSettings settings) {
+        SnsAlertSink<IncidentMessage> sink = forIncidents(settings);
+        return stream -> {
+            sink.checkEnvironment(stream.getExecutionEnvironment());
+            StreamSink.of(sink, NAME).attach(stream.keyBy(new ByAlertId()));
         };
     }
 
@@ -122,45 +159,58 @@ public abstract class SnsAlertSink implements Sink<Alert> {
             LOG.warn("--alert-delivery exactly-once to the standard topic {}: an alert committed just before a failure "
                     + "is published again after the restore; a .fifo topic drops that copy", settings.topicArn());
         }
+        settings.capTopicArn().filter(cap -> !SnsSettings.isFifoTopic(cap)).ifPresent(cap -> LOG.warn(
+                "--alert-delivery exactly-once to the standard CAP topic {}: a CAP document committed just before a "
+                        + "failure is published again after the restore; a .fifo topic drops that copy", cap));
     }
 
-    /** Publishes in the writer, as alerts arrive. */
-    static final class AtLeastOnce extends SnsAlertSink {
+    /** The fire an incident message belongs to. */
+    static final class ByAlertId implements KeySelector<IncidentMessage, String> {
         private static final long serialVersionUID = 1L;
 
-        AtLeastOnce(SnsSettings settings) {
-            super(settings);
+        @Override
+        public String getKey(IncidentMessage message) {
+            return message.alertId;
+        }
+    }
+
+    /** Publishes in the writer, as records arrive. */
+    static final class AtLeastOnce<T> extends SnsAlertSink<T> {
+        private static final long serialVersionUID = 1L;
+
+        AtLeastOnce(SnsSettings settings, Notifications<T> notifications) {
+            super(settings, notifications);
         }
 
         @Override
         @SuppressWarnings("deprecation")
-        public SinkWriter<Alert> createWriter(InitContext context) {
-            return new PublishingAlertWriter(AlertPublisher.open(settings, context.metricGroup()));
+        public SinkWriter<T> createWriter(InitContext context) {
+            return new PublishingAlertWriter<>(AlertPublisher.open(settings, context.metricGroup()), notifications);
         }
     }
 
     /** Collects in the writer, publishes in the committer when the checkpoint completes. */
-    static final class ExactlyOnce extends SnsAlertSink implements SupportsCommitter<AlertMessage> {
+    static final class ExactlyOnce<T> extends SnsAlertSink<T> implements SupportsCommitter<SnsNotification> {
         private static final long serialVersionUID = 1L;
 
-        ExactlyOnce(SnsSettings settings) {
-            super(settings);
+        ExactlyOnce(SnsSettings settings, Notifications<T> notifications) {
+            super(settings, notifications);
         }
 
         @Override
         @SuppressWarnings("deprecation")
-        public SinkWriter<Alert> createWriter(InitContext context) {
-            return new PendingAlertWriter();
+        public SinkWriter<T> createWriter(InitContext context) {
+            return new PendingAlertWriter<>(notifications);
         }
 
         @Override
-        public Committer<AlertMessage> createCommitter(CommitterInitContext context) {
-            return new AlertCommitter(AlertPublisher.open(settings, context.metricGroup()));
+        public Committer<SnsNotification> createCommitter(CommitterInitContext context) {
+            return new AlertCommitter<>(AlertPublisher.open(settings, context.metricGroup()));
         }
 
         @Override
-        public SimpleVersionedSerializer<AlertMessage> getCommittableSerializer() {
-            return new AlertMessageSerializer();
+        public SimpleVersionedSerializer<SnsNotification> getCommittableSerializer() {
+            return new SnsNotificationSerializer();
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.bushfire.sns;
 
+import org.bushfire.cap.CapSettings;
 import org.bushfire.job.StartupCheckFailed;
 import java.io.Serializable;
 import java.net.URI;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.sns.model.SnsException;
 
 /**
  * Where alerts go and how: the SNS topic, its region, an optional endpoint (a VPC endpoint, or a local stand-in
- * in tests), the {@link AlertDelivery} mode and how many attempts the SDK makes per publish. Immutable; every
+ * in tests), the {@link AlertDelivery} mode, how many attempts the SDK makes per publish, and for incident
+ * messages the optional CAP topic with the CAP sender and status ({@link CapSettings}). Immutable; every
  * {@code with*} returns a copy. Credentials are not settings: they come from the AWS default provider chain
  * (environment, Java system properties, profile, container or instance role), never from the command line.
  *
@@ -40,6 +42,9 @@ public final class SnsSettings implements Serializable {
     private URI endpoint;
     private AlertDelivery delivery = AlertDelivery.AT_LEAST_ONCE;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    /** Null when incident messages' CAP documents are not published. */
+    private String capTopicArn;
+    private CapSettings cap = CapSettings.defaults();
 
     private SnsSettings() {}
 
@@ -58,6 +63,8 @@ public final class SnsSettings implements Serializable {
         s.endpoint = endpoint;
         s.delivery = delivery;
         s.maxAttempts = maxAttempts;
+        s.capTopicArn = capTopicArn;
+        s.cap = cap;
         return s;
     }
 
@@ -84,7 +91,34 @@ public final class SnsSettings implements Serializable {
 
     /** SNS FIFO topic names end in {@code .fifo}; publishing to one needs a message group and deduplication id. */
     public boolean isFifoTopic() {
-        return topicArn != null && topicArn.endsWith(".fifo");
+        return isFifoTopic(topicArn);
+    }
+
+    public static boolean isFifoTopic(String arn) {
+        return arn != null && arn.endsWith(".fifo");
+    }
+
+    /** The topic that receives each incident message's CAP 1.2 document, when set ({@code --cap-topic-arn}). */
+    public Optional<String> capTopicArn() {
+        return Optional.ofNullable(capTopicArn);
+    }
+
+    /** The CAP sender and status of the CAP documents. */
+    public CapSettings cap() {
+        return cap;
+    }
+
+    /** Null: no CAP documents are published. */
+    public SnsSettings withCapTopicArn(String value) {
+        SnsSettings s = copy();
+        s.capTopicArn = value;
+        return s;
+    }
+
+    public SnsSettings withCap(CapSettings value) {
+        SnsSettings s = copy();
+        s.cap = value;
+        return s;
     }
 
     /** Null means the AWS endpoint of the region. */
@@ -126,6 +160,25 @@ public final class SnsSettings implements Serializable {
             throw new IllegalArgumentException("--sns-topic-arn names region " + arn.group(2) + " but --region is "
                     + region + ": SNS only publishes to a topic from its own region");
         }
+        if (capTopicArn != null) {
+            Matcher capArn = TOPIC_ARN.matcher(capTopicArn);
+            if (!capArn.matches()) {
+                throw new IllegalArgumentException("--cap-topic-arn '" + capTopicArn
+                        + "' is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME, e.g. " + ARN_EXAMPLE + ")");
+            }
+            if (!capArn.group(2).equals(region)) {
+                throw new IllegalArgumentException("--cap-topic-arn names region " + capArn.group(2)
+                        + " but --region is " + region + ": SNS only publishes to a topic from its own region");
+            }
+            if (capTopicArn.equals(topicArn)) {
+                throw new IllegalArgumentException("--cap-topic-arn is the same topic as --sns-topic-arn: CAP documents "
+                        + "need a topic of their own, or subscribers could not tell them from the JSON and text messages");
+            }
+        }
+        if (cap == null) {
+            throw new IllegalArgumentException("--cap-sender and --cap-status are required");
+        }
+        cap.validate();
         if (endpoint != null) {
             String scheme = endpoint.getScheme();
             if (!endpoint.isAbsolute() || endpoint.getHost() == null
@@ -166,28 +219,37 @@ public final class SnsSettings implements Serializable {
                         + "found none (" + e.getMessage() + ")", e);
             }
             try (SnsClient sns = SnsClients.forStartupCheck(this, credentials)) {
-                sns.getTopicAttributes(r -> r.topicArn(topicArn));
-            } catch (NotFoundException e) {
-                throw new IllegalArgumentException("SNS topic " + topicArn + " does not exist at " + where()
-                        + " (--sns-topic-arn)", e);
-            } catch (AuthorizationErrorException e) {
-                throw notAllowed(e);
-            } catch (SnsException e) {
-                if (e.statusCode() == 403) {
-                    throw notAllowed(e);
+                checkTopic(sns, topicArn, "--sns-topic-arn");
+                if (capTopicArn != null) {
+                    checkTopic(sns, capTopicArn, "--cap-topic-arn");
                 }
-                throw new IllegalArgumentException("SNS refused topic " + topicArn + " (--sns-topic-arn): "
-                        + serviceMessage(e), e);
-            } catch (SdkClientException e) {
-                throw new StartupCheckFailed("cannot reach SNS at " + where() + " (" + endpointOption() + "): "
-                        + e.getMessage(), e);
             }
         }
         return this;
     }
 
-    private StartupCheckFailed notAllowed(SnsException e) {
-        return new StartupCheckFailed("the AWS credentials found are not allowed to use SNS topic " + topicArn
+    private void checkTopic(SnsClient sns, String topic, String option) {
+        try {
+            sns.getTopicAttributes(r -> r.topicArn(topic));
+        } catch (NotFoundException e) {
+            throw new IllegalArgumentException("SNS topic " + topic + " does not exist at " + where()
+                    + " (" + option + ")", e);
+        } catch (AuthorizationErrorException e) {
+            throw notAllowed(topic, e);
+        } catch (SnsException e) {
+            if (e.statusCode() == 403) {
+                throw notAllowed(topic, e);
+            }
+            throw new IllegalArgumentException("SNS refused topic " + topic + " (" + option + "): "
+                    + serviceMessage(e), e);
+        } catch (SdkClientException e) {
+            throw new StartupCheckFailed("cannot reach SNS at " + where() + " (" + endpointOption() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static StartupCheckFailed notAllowed(String topic, SnsException e) {
+        return new StartupCheckFailed("the AWS credentials found are not allowed to use SNS topic " + topic
                 + ": the job's role needs sns:GetTopicAttributes and sns:Publish on it (" + serviceMessage(e) + ")", e);
     }
 
@@ -211,17 +273,19 @@ public final class SnsSettings implements Serializable {
         }
         SnsSettings s = (SnsSettings) o;
         return maxAttempts == s.maxAttempts && Objects.equals(topicArn, s.topicArn) && Objects.equals(region, s.region)
-                && Objects.equals(endpoint, s.endpoint) && delivery == s.delivery;
+                && Objects.equals(endpoint, s.endpoint) && delivery == s.delivery
+                && Objects.equals(capTopicArn, s.capTopicArn) && Objects.equals(cap, s.cap);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topicArn, region, endpoint, delivery, maxAttempts);
+        return Objects.hash(topicArn, region, endpoint, delivery, maxAttempts, capTopicArn, cap);
     }
 
     @Override
     public String toString() {
         return "topic=" + topicArn + " region=" + region + (endpoint == null ? "" : " endpoint=" + endpoint)
-                + " delivery=" + delivery + " maxAttempts=" + maxAttempts;
+                + " delivery=" + delivery + " maxAttempts=" + maxAttempts
+                + (capTopicArn == null ? "" : " capTopic=" + capTopicArn) + " cap(" + cap + ")";
     }
 }

@@ -45,7 +45,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The SNS sink against fauxqs (real SNS and SQS wire protocols, on 127.0.0.1 only): each test creates its own
@@ -380,8 +379,12 @@ class SnsAlertSinkIntegrationTest {
 
     /** The sum over the sink's subtasks (writers or committers) of one of its counters. */
     static long counter(JobID job, String name) {
+        return counter(METRICS, job, name);
+    }
+
+    static long counter(InMemoryReporter metrics, JobID job, String name) {
         long total = 0;
-        for (Metric metric : METRICS.findMetrics(job, name).values()) {
+        for (Metric metric : metrics.findMetrics(job, name).values()) {
             total += ((Counter) metric).getCount();
         }
         return total;
@@ -399,12 +402,12 @@ class SnsAlertSinkIntegrationTest {
 
     /** The test's view of an {@link AlertSubscription}: what the queue received. */
     static final class Subscriber {
+        final AlertSubscription subscription;
         final String topicArn;
-        final String queueUrl;
 
         private Subscriber(AlertSubscription subscription) {
+            this.subscription = subscription;
             this.topicArn = subscription.topicArn;
-            this.queueUrl = subscription.queueUrl;
         }
 
         static Subscriber fifo() {
@@ -415,25 +418,8 @@ class SnsAlertSinkIntegrationTest {
             return new Subscriber(AlertSubscription.standard(sns, sqs, "bushfire-alerts-" + unique()));
         }
 
-        /**
-         * Everything the queue delivers within a few seconds, waiting for {@code expected} messages and then one
-         * more poll for any extra. Each message is deleted at once: on a FIFO queue a message in flight would
-         * hide the next one of its group.
-         */
         List<Message> receive(int expected) {
-            List<Message> received = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            boolean lastPoll = false;
-            while (!lastPoll) {
-                lastPoll = received.size() >= expected || System.nanoTime() > deadline;
-                List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-                for (Message m : batch) {
-                    sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-                }
-                received.addAll(batch);
-            }
-            return received;
+            return subscription.receive(sqs, expected);
         }
     }
 }

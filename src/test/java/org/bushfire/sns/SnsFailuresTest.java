@@ -108,7 +108,8 @@ class SnsFailuresTest {
     @Test
     void atLeastOnceLogsAndCountsWhatTheRetriesCouldNotDeliver() throws Exception {
         server.fail(10, 503, "ServiceUnavailable", "down");
-        PublishingAlertWriter writer = new PublishingAlertWriter(AlertPublisher.open(settings(2), metrics));
+        PublishingAlertWriter<Alert> writer = new PublishingAlertWriter<>(AlertPublisher.open(settings(2), metrics),
+                Notifications.ofAlerts());
         Alert alert = AlertMessageTest.chain("ridge-7", false, 1, 2, 3, 4, 5);
 
         try (CapturedErrors errors = CapturedErrors.of(AlertPublisher.class)) {

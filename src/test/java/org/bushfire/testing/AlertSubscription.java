@@ -1,8 +1,14 @@
 package org.bushfire.testing;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -36,11 +42,52 @@ public final class AlertSubscription {
         return subscribe(sns, sqs, topic, queue);
     }
 
+    /**
+     * Another queue on an existing topic (a FIFO queue for a FIFO topic), receiving only what the subscription
+     * filter policy on message attributes lets through; a null policy lets everything through.
+     */
+    public static AlertSubscription another(SnsClient sns, SqsClient sqs, String topic, String queueName, String filterPolicy) {
+        boolean fifo = topic.endsWith(".fifo");
+        String name = fifo ? queueName + ".fifo" : queueName;
+        String queue = sqs.createQueue(r -> r.queueName(name)
+                .attributes(fifo ? Map.of(QueueAttributeName.FIFO_QUEUE, "true") : Map.of())).queueUrl();
+        return subscribe(sns, sqs, topic, queue, filterPolicy);
+    }
+
     private static AlertSubscription subscribe(SnsClient sns, SqsClient sqs, String topic, String queue) {
+        return subscribe(sns, sqs, topic, queue, null);
+    }
+
+    private static AlertSubscription subscribe(SnsClient sns, SqsClient sqs, String topic, String queue, String filterPolicy) {
         String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn)
-                .attributes(Map.of("RawMessageDelivery", "false")));
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("RawMessageDelivery", "false");
+        if (filterPolicy != null) {
+            attributes.put("FilterPolicy", filterPolicy);
+        }
+        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn).attributes(attributes));
         return new AlertSubscription(topic, queue);
+    }
+
+    /**
+     * Everything the queue delivers within a few seconds, waiting for {@code expected} messages and then one
+     * more poll for any extra. Each message is deleted at once: on a FIFO queue a message in flight would
+     * hide the next one of its group.
+     */
+    public List<Message> receive(SqsClient sqs, int expected) {
+        List<Message> received = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        boolean lastPoll = false;
+        while (!lastPoll) {
+            lastPoll = received.size() >= expected || System.nanoTime() > deadline;
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            for (Message m : batch) {
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+            received.addAll(batch);
+        }
+        return received;
     }
 }
