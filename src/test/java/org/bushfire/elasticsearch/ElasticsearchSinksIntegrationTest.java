@@ -29,6 +29,7 @@ import org.bushfire.job.AlertingConfig;
 import org.bushfire.job.AlertingJob;
 import org.bushfire.job.AlertingSinks;
 import org.bushfire.job.StreamSink;
+import org.bushfire.testing.IncidentFixtures;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.Replay;
 import org.elasticsearch.client.Request;
@@ -216,13 +217,8 @@ class ElasticsearchSinksIntegrationTest {
     @Test
     void theAlertsIndexHoldsEachIncidentsLatestState() throws Exception {
         IndexTemplates.install(settings);
-        List<org.bushfire.domain.IncidentMessage> messages = List.of(
-                IncidentDocumentsTest.message(1, org.bushfire.domain.IncidentMessage.Stage.ALERT,
-                        org.bushfire.domain.IncidentMessage.Reason.FIRST_CHAIN),
-                IncidentDocumentsTest.message(2, org.bushfire.domain.IncidentMessage.Stage.UPDATE,
-                        org.bushfire.domain.IncidentMessage.Reason.MILESTONE),
-                IncidentDocumentsTest.message(3, org.bushfire.domain.IncidentMessage.Stage.ALL_CLEAR,
-                        org.bushfire.domain.IncidentMessage.Reason.BURNT_OUT));
+        List<org.bushfire.domain.IncidentMessage> messages = List.of(IncidentFixtures.alert("ridge", true),
+                IncidentFixtures.update("ridge"), IncidentFixtures.allClear("ridge"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         ElasticsearchSinks.incidents(settings).attach(env.fromData(messages));
@@ -236,10 +232,10 @@ class ElasticsearchSinksIntegrationTest {
         JsonNode incident = doc.path("_source").path("incident");
         assertThat(incident.get("stage").asText()).isEqualTo("ALL_CLEAR");
         assertThat(incident.get("messageId").asText()).isEqualTo(alertId + ".3");
-        assertThat(incident.get("burningSensors").asInt()).isEqualTo(15);
+        assertThat(incident.get("burningSensors").asInt()).isEqualTo(10);
         assertThat(doc.path("_source").get("chain")).isEqualTo(JSON.readTree("[\"1\",\"2\",\"3\",\"4\",\"5\"]"));
         JsonNode nearCentroid = search(settings.alertsIndex(), "{\"query\":{\"geo_distance\":{\"distance\":\"100m\","
-                + "\"incident.centroid\":{\"lat\":-33.7451,\"lon\":150.3051}}}}");
+                + "\"incident.centroid\":{\"lat\":-33.7151,\"lon\":150.3201}}}}");
         assertThat(idsOf(nearCentroid)).containsExactly(alertId);
         JsonNode clear = search(settings.alertsIndex(), "{\"query\":{\"term\":{\"incident.stage\":\"ALL_CLEAR\"}}}");
         assertThat(idsOf(clear)).containsExactly(alertId);
