@@ -38,6 +38,18 @@ public final class AlertingOptions {
             description = "Event time for which onsets and fires are remembered (default: 24h).")
     Duration stateRetention;
 
+    @Option(names = "--update-every", paramLabel = "DURATION", defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "An incident update is due this long (event time) after the last message if more "
+                    + "sensors burnt since; burning-count milestones 2N, 4N, 8N, … update at once (default: 10m).")
+    Duration updateEvery;
+
+    @Option(names = "--quiet-after", paramLabel = "DURATION", defaultValue = "60m",
+            converter = DurationConverter.class,
+            description = "All clear: no new onset for this long (event time) and every burning sensor "
+                    + "reported below T since (default: 60m).")
+    Duration quietAfter;
+
     public AlertingConfig toConfig() {
         return AlertingConfig.defaults()
                 .withThreshold(threshold)
@@ -47,6 +59,8 @@ public final class AlertingOptions {
                 .withIdleTimeout(idleTimeout)
                 .withMaxClockSkew(maxClockSkew)
                 .withStateRetention(stateRetention)
+                .withUpdateEvery(updateEvery)
+                .withQuietAfter(quietAfter)
                 .validate();
     }
 }

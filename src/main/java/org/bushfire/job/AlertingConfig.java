@@ -17,6 +17,8 @@ public final class AlertingConfig implements Serializable {
     private Duration idleTimeout = Duration.ofMinutes(1);
     private Duration maxClockSkew = Duration.ofMinutes(15);
     private Duration stateRetention = Duration.ofHours(24);
+    private Duration updateEvery = Duration.ofMinutes(10);
+    private Duration quietAfter = Duration.ofMinutes(60);
 
     public static AlertingConfig defaults() {
         return new AlertingConfig();
@@ -31,6 +33,8 @@ public final class AlertingConfig implements Serializable {
         c.idleTimeout = idleTimeout;
         c.maxClockSkew = maxClockSkew;
         c.stateRetention = stateRetention;
+        c.updateEvery = updateEvery;
+        c.quietAfter = quietAfter;
         return c;
     }
 
@@ -72,6 +76,28 @@ public final class AlertingConfig implements Serializable {
     /** The longest a chain can take from its first onset to its last: (N − 1) · W. */
     public Duration chainSpan() {
         return hopWindow.multipliedBy(chainLength - 1L);
+    }
+
+    /** Event time after the last message of an incident at which an update is due if more sensors burnt. */
+    public Duration updateEvery() {
+        return updateEvery;
+    }
+
+    /** Event time without a new onset, every burning sensor reporting below T, before a fire is out. */
+    public Duration quietAfter() {
+        return quietAfter;
+    }
+
+    public AlertingConfig withUpdateEvery(Duration value) {
+        AlertingConfig c = copy();
+        c.updateEvery = value;
+        return c;
+    }
+
+    public AlertingConfig withQuietAfter(Duration value) {
+        AlertingConfig c = copy();
+        c.quietAfter = value;
+        return c;
     }
 
     public AlertingConfig withThreshold(double value) {
@@ -130,6 +156,12 @@ public final class AlertingConfig implements Serializable {
         requirePositive(idleTimeout, "--idle-timeout");
         requireNotNegative(maxClockSkew, "--max-clock-skew");
         requirePositive(stateRetention, "--state-retention");
+        requirePositive(updateEvery, "--update-every");
+        requirePositive(quietAfter, "--quiet-after");
+        if (quietAfter.compareTo(stateRetention) >= 0) {
+            throw new IllegalArgumentException("--quiet-after (" + quietAfter + ") must be shorter than "
+                    + "--state-retention (" + stateRetention + "): a fire's incident is forgotten after it");
+        }
         if (stateRetention.compareTo(chainSpan()) < 0) {
             throw new IllegalArgumentException("--state-retention (" + stateRetention
                     + ") must be at least the longest chain, (chain length − 1) × window = " + chainSpan());

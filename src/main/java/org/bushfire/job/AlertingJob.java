@@ -1,11 +1,13 @@
 package org.bushfire.job;
 
-import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bushfire.domain.Alert;
+import org.bushfire.domain.FireEvent;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.domain.InfectionChain;
 import org.bushfire.domain.LineageOnset;
 import org.bushfire.domain.Onset;
@@ -21,11 +23,11 @@ import org.bushfire.domain.SensorRecord;
  * readings ─ decode, per-split watermarks ─ split ─┬─ dead letters
  *                                                  ├─ late readings ──────────┐
  *                                                  └─ on-time readings ───────┴─ raw readings
- *                                                       │ hot only
- *                                                       ├ keyBy network/node ─ onset (source idleness ends)
- *                                                       ├ keyBy network ─ fire tree order: root, lineage copies
- *                                                       ├ keyBy chain start ─ CEP infection chain
- *                                                       └ keyBy fire ─ one alert per fire (in event time) ─ alerts
+ *                                                       ├ keyBy network/node ─ onset (source idleness ends) ─┐ heat reports
+ *                                                       ├ keyBy network ─ fire tree order: root, lineage copies ┤ fire onsets
+ *                                                       ├ keyBy chain start ─ CEP infection chain              │
+ *                                                       ├ keyBy fire ─ one alert per fire (in event time) ─ alerts
+ *                                                       └ keyBy network ─ fire incidents (in event time) ─ incident messages
  * </pre>
  */
 public final class AlertingJob {
@@ -54,11 +56,10 @@ public final class AlertingJob {
             sinks.rawReadings.attach(onTime.union(late));
         }
 
+        // Every reading goes on to the onsets, cold ones too: a burning sensor's cooling is news for its incident.
         SingleOutputStreamOperator<Onset> detected = onTime
-                .filter(new Hot(config.threshold())).setParallelism(records.getParallelism())
-                .name("hot readings").uid("hot-readings")
                 .keyBy(new Keys.ByNode())
-                .process(new OnsetDetector(config.stateRetention())).name("onsets").uid("onsets");
+                .process(new OnsetDetector(config.stateRetention(), config.threshold())).name("onsets").uid("onsets");
         if (sinks.lateReadings != null) {
             // Late at the source, or late where all sources meet (already among the raw readings above).
             sinks.lateReadings.attach(late.union(detected.getSideOutput(SplitReadings.LATE_READINGS)));
@@ -68,7 +69,7 @@ public final class AlertingJob {
         DataStream<Onset> onsets = detected
                 .transform("onsets never idle", detected.getType(), new NeverIdle<>()).uid("onsets-never-idle");
 
-        DataStream<LineageOnset> lineages = onsets
+        SingleOutputStreamOperator<LineageOnset> lineages = onsets
                 .keyBy(new Keys.ByNetwork())
                 .process(new FireTreeOrder(config.stateRetention(), config.chainLength()))
                 .name("fire tree order").uid("fire-tree-order");
@@ -83,20 +84,20 @@ public final class AlertingJob {
         DataStream<Alert> alerts = chains
                 .keyBy(new Keys.ByFire())
                 .process(new OneAlertPerFire(config.stateRetention())).name("one alert per fire").uid("one-alert-per-fire");
-        sinks.alerts.attach(alerts);
-    }
-
-    /** A reading is hot when its temperature is at or above the threshold T. */
-    static final class Hot implements FilterFunction<Reading> {
-        private final double threshold;
-
-        Hot(double threshold) {
-            this.threshold = threshold;
+        if (sinks.alerts != null) {
+            sinks.alerts.attach(alerts);
         }
-
-        @Override
-        public boolean filter(Reading r) {
-            return r.isHot(threshold);
+        if (sinks.incidents != null) {
+            DataStream<FireEvent> events = lineages.getSideOutput(FireTreeOrder.FIRE_ONSETS)
+                    .map(FireEvent::onset, Types.POJO(FireEvent.class)).name("fire onsets").uid("fire-onsets")
+                    .union(alerts.map(FireEvent::alert, Types.POJO(FireEvent.class)).name("fire alerts").uid("fire-alerts"),
+                            detected.getSideOutput(OnsetDetector.HEAT_REPORTS)
+                                    .map(FireEvent::heatReport, Types.POJO(FireEvent.class))
+                                    .name("heat reports").uid("heat-reports"));
+            DataStream<IncidentMessage> incidents = events
+                    .keyBy(new Keys.ByEventNetwork())
+                    .process(new FireIncidents(config)).name("fire incidents").uid("fire-incidents");
+            sinks.incidents.attach(incidents);
         }
     }
 }

@@ -3,24 +3,40 @@ package org.bushfire.job;
 import java.util.Objects;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.DeadLetter;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.domain.Reading;
 
 /**
- * The job's outputs. Alerts are required; dead letters, late readings and raw readings are optional (a
- * missing one is still counted in metrics). Raw readings receive every valid reading, late ones included.
+ * The job's outputs. Alerts or incidents (or both) are required: an incident's first message is its fire's
+ * alert. Dead letters, late readings and raw readings are optional (a missing one is still counted in
+ * metrics). Raw readings receive every valid reading, late ones included.
  */
 public final class AlertingSinks {
-    final StreamSink<Alert> alerts;
+    StreamSink<Alert> alerts;
+    StreamSink<IncidentMessage> incidents;
     StreamSink<DeadLetter> deadLetters;
     StreamSink<Reading> lateReadings;
     StreamSink<Reading> rawReadings;
 
-    private AlertingSinks(StreamSink<Alert> alerts) {
-        this.alerts = Objects.requireNonNull(alerts, "alerts");
-    }
+    private AlertingSinks() {}
 
     public static AlertingSinks alertsTo(StreamSink<Alert> alerts) {
-        return new AlertingSinks(alerts);
+        AlertingSinks sinks = new AlertingSinks();
+        sinks.alerts = Objects.requireNonNull(alerts, "alerts");
+        return sinks;
+    }
+
+    /** Every message of every fire's incident: the alert, its updates, its all-clear. */
+    public static AlertingSinks incidentsTo(StreamSink<IncidentMessage> incidents) {
+        AlertingSinks sinks = new AlertingSinks();
+        sinks.incidents = Objects.requireNonNull(incidents, "incidents");
+        return sinks;
+    }
+
+    /** Incidents besides the alerts. */
+    public AlertingSinks alsoIncidentsTo(StreamSink<IncidentMessage> sink) {
+        this.incidents = sink;
+        return this;
     }
 
     public AlertingSinks deadLettersTo(StreamSink<DeadLetter> sink) {

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.bushfire.domain.FireRoot;
 import org.bushfire.domain.InfectionLinks;
 import org.bushfire.domain.InfectionOrder;
@@ -30,6 +31,9 @@ import org.bushfire.domain.SensorId;
  * are forgotten after the state retention.
  */
 public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, LineageOnset> {
+    /** Each released onset once, stamped with its fire root and rank: what a fire's incident counts. */
+    public static final OutputTag<Onset> FIRE_ONSETS = new OutputTag<>("fire-onsets", Types.POJO(Onset.class));
+
     private final long retentionMillis;
     private final int chainLength;
 
@@ -131,6 +135,7 @@ public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Lin
             KnownOnset rootOnset = known.get(walk.root);
             Onset released = onset.released(
                     new SensorId(walk.root, rootOnset.nodeNumeric), rootOnset.onsetTimestamp, rank);
+            ctx.output(FIRE_ONSETS, released);
             out.collect(new LineageOnset(released, released.node()));
             for (String ancestor : walk.ancestors(chainLength - 1)) {
                 out.collect(new LineageOnset(released, ancestor));

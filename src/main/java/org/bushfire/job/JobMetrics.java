@@ -18,6 +18,8 @@ public final class JobMetrics {
     public static final String ONSETS = "onsets";
     public static final String CHAINS = "chains";
     public static final String ALERTS = "alerts";
+    /** Messages of fire incidents: alerts, updates and all-clears. */
+    public static final String INCIDENT_MESSAGES = "incidentMessages";
 
     private JobMetrics() {}
 

@@ -46,4 +46,11 @@ final class Keys {
             return c.fireKey();
         }
     }
+
+    static final class ByEventNetwork implements KeySelector<org.bushfire.domain.FireEvent, String> {
+        @Override
+        public String getKey(org.bushfire.domain.FireEvent e) {
+            return e.network();
+        }
+    }
 }

@@ -22,7 +22,7 @@ class OnsetDetectorHarnessTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new OnsetDetector(RETENTION), new Keys.ByNode(), Types.STRING);
+                new OnsetDetector(RETENTION, 50.0), new Keys.ByNode(), Types.STRING);
     }
 
     @AfterEach
@@ -55,7 +55,8 @@ class OnsetDetectorHarnessTest {
         harness.processElement(hot("4", 2 * MINUTE, "7"), 2 * MINUTE);
         harness.processWatermark(3 * MINUTE);
         assertThat(harness.extractOutputValues()).hasSize(1);
-        assertThat(harness.numKeyedStateEntries()).as("the node is remembered as burning").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).as("the node is remembered as burning: onset, newest reading")
+                .isEqualTo(2);
 
         harness.processWatermark(MINUTE + RETENTION.toMillis());
 
@@ -83,7 +84,7 @@ class OnsetDetectorHarnessTest {
 
         KeyedOneInputStreamOperatorTestHarness<String, Reading, Onset> other =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new OnsetDetector(RETENTION), new Keys.ByNode(), Types.STRING);
+                        new OnsetDetector(RETENTION, 50.0), new Keys.ByNode(), Types.STRING);
         other.processElement(hot("4", MINUTE, "3"), MINUTE);
         other.processElement(hot("4", MINUTE, null), MINUTE);
         other.processWatermark(MINUTE);
@@ -113,5 +114,53 @@ class OnsetDetectorHarnessTest {
         harness.processWatermark(2 * MINUTE);
 
         assertThat(harness.extractOutputValues()).extracting(Onset::node).containsExactlyInAnyOrder("4", "5");
+    }
+
+    static Reading cold(String node, long t) {
+        return new Reading("ridge-7", node, t, 21.0, null);
+    }
+
+    private List<Reading> heatReports() {
+        return harness.getSideOutput(OnsetDetector.HEAT_REPORTS) == null ? List.of()
+                : harness.getSideOutput(OnsetDetector.HEAT_REPORTS).stream().map(r -> r.getValue()).toList();
+    }
+
+    @Test
+    void aColdSensorKeepsNoStateAndReportsNothing() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            harness.processElement(cold("9", i * MINUTE), i * MINUTE);
+        }
+        harness.processWatermark(10 * MINUTE);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(heatReports()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aBurningSensorReportsEachChangeOfItsNewestReadingBetweenHotAndCold() throws Exception {
+        harness.processElement(hot("4", MINUTE, "3"), MINUTE);
+        harness.processWatermark(MINUTE);
+        harness.processElement(hot("4", 2 * MINUTE, "3"), 2 * MINUTE);   // still hot: no news
+        harness.processElement(cold("4", 4 * MINUTE), 4 * MINUTE);      // cooled
+        harness.processElement(cold("4", 5 * MINUTE), 5 * MINUTE);      // still cold: no news
+        harness.processElement(hot("4", 3 * MINUTE, "3"), 3 * MINUTE);   // older than the newest: no news
+        harness.processElement(hot("4", 6 * MINUTE, "3"), 6 * MINUTE);   // flares up again
+
+        assertThat(heatReports()).extracting(r -> r.eventTimestamp).containsExactly(4 * MINUTE, 6 * MINUTE);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
+    void aSensorThatCooledBeforeItsOnsetWasDecidedReportsItWithTheOnset() throws Exception {
+        harness.processElement(hot("4", MINUTE, "3"), MINUTE);
+        harness.processElement(cold("4", MINUTE + 20_000), MINUTE + 20_000);
+        assertThat(heatReports()).as("nothing before the onset").isEmpty();
+
+        harness.processWatermark(MINUTE);
+
+        assertThat(harness.extractOutputValues()).extracting(Onset::timestamp).containsExactly(MINUTE);
+        assertThat(heatReports()).extracting(r -> r.eventTimestamp).containsExactly(MINUTE + 20_000);
     }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.bushfire.domain.Alert;
+import org.bushfire.domain.FireEvent;
+import org.bushfire.domain.GeoPoint;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.domain.InfectionChain;
 import org.bushfire.domain.LineageOnset;
 import org.bushfire.domain.Onset;
@@ -20,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WireTypesTest {
     @ParameterizedTest
     @ValueSource(classes = {SensorRecord.class, Reading.class, Onset.class, LineageOnset.class, InfectionChain.class,
-        Alert.class, FireTreeOrder.KnownOnset.class})
+        Alert.class, FireTreeOrder.KnownOnset.class, FireEvent.class, IncidentMessage.class,
+        IncidentMessage.Reference.class, GeoPoint.class, FireIncidents.Incident.class, FireIncidents.BurningSensor.class})
     void isSerializedAsAPojo(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
     }
