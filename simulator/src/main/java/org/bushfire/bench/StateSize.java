@@ -20,6 +20,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointType;
@@ -76,7 +77,9 @@ final class StateSize implements AutoCloseable {
         Map<String, Object> toJson() {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("bytes", total);
-            o.put("by_operator", byVertex);
+            Map<String, Long> byOperator = new LinkedHashMap<>();
+            byVertex.forEach((vertex, size) -> byOperator.merge(operator(vertex), size, Long::sum));
+            o.put("by_operator", byOperator);
             return o;
         }
     }
@@ -110,6 +113,9 @@ final class StateSize implements AutoCloseable {
         // Only the checkpoints this class triggers: none of its own within a measurement.
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofDays(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        // The MiniCluster's REST endpoint on a free loopback port, never the web UI's 8081 another job may hold.
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
         return conf;
     }
 
