@@ -33,6 +33,7 @@ import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.bushfire.cli.DurationConverter;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.Reading;
@@ -88,13 +89,14 @@ final class StateSize implements AutoCloseable {
     record Snapshot(long watermark, long alerts, long late, Sizes live, Sizes files) {}
 
     /**
-     * A MiniCluster of {@code parallelism} slots, its checkpoints and savepoints under {@code folder}; a watermark
-     * not reaching the end of the graph within {@code timeout} fails the measurement.
+     * A MiniCluster of {@code parallelism} slots, its checkpoints and savepoints in a temporary folder that
+     * {@link #close()} deletes; a watermark not reaching the end of the graph within {@code timeout}, or a snapshot not
+     * completing within it, fails the measurement.
      */
-    StateSize(AlertingConfig config, int parallelism, Path folder, Duration timeout) throws Exception {
+    StateSize(AlertingConfig config, int parallelism, Duration timeout) throws Exception {
         this.config = config;
         this.parallelism = parallelism;
-        this.folder = folder;
+        this.folder = temporaryFolder();
         this.timeout = timeout;
         this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(clusterConfiguration())
@@ -151,8 +153,10 @@ final class StateSize implements AutoCloseable {
             }
             return snapshots;
         } finally {
-            cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
-            cluster.requestJobResult(job).get(60, TimeUnit.SECONDS);
+            if (!cluster.getJobStatus(job).get(60, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
+            }
+            cluster.requestJobResult(job).get(60, TimeUnit.SECONDS); // a failed job's cause stays the measurement's
             HeldReadings.current = null;
         }
     }
@@ -209,9 +213,14 @@ final class StateSize implements AutoCloseable {
         }
     }
 
+    /** Stops the MiniCluster and deletes the checkpoints and savepoints. */
     @Override
     public void close() throws Exception {
-        cluster.close();
+        try {
+            cluster.close();
+        } finally {
+            FileUtils.deleteDirectory(folder.toFile());
+        }
     }
 
     /**
@@ -236,7 +245,7 @@ final class StateSize implements AutoCloseable {
         result.put("parallelism", parallelism);
         result.put("state_retention_ms", retention);
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (StateSize state = new StateSize(config, parallelism, temporaryFolder(), timeout)) {
+        try (StateSize state = new StateSize(config, parallelism, timeout)) {
             List<Snapshot> empty = state.measure(null, end, end + chainWindow, end + retention + MINUTE);
             out.printf(Locale.ROOT, "  empty job (no readings): live %s, files %s%n", bytes(empty.get(0).live.total),
                     bytes(empty.get(0).files.total));
@@ -338,8 +347,8 @@ final class StateSize implements AutoCloseable {
         return String.format(Locale.ROOT, "%,d B", n);
     }
 
-    /** A fresh folder for a measurement's checkpoints and savepoints, under the system's temporary folder. */
-    static Path temporaryFolder() {
+    /** A fresh folder for the checkpoints and savepoints, under the system's temporary folder. */
+    private static Path temporaryFolder() {
         try {
             return Files.createTempDirectory("bushfire-state-size");
         } catch (IOException e) {

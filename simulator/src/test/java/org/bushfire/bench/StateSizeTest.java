@@ -35,7 +35,7 @@ class StateSizeTest {
 
     @BeforeAll
     static void cluster() throws Exception {
-        state = new StateSize(CONFIG, PARALLELISM, StateSize.temporaryFolder(), Duration.ofMinutes(5));
+        state = new StateSize(CONFIG, PARALLELISM, Duration.ofMinutes(5));
     }
 
     @AfterAll
