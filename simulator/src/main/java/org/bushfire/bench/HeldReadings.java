@@ -64,12 +64,14 @@ final class HeldReadings implements ReadingsSource {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // the legacy source API, on purpose: see the class comment
     public DataStream<SensorRecord> open(
             StreamExecutionEnvironment env, ReadingDecoder decoder, WatermarkStrategy<SensorRecord> watermarks) {
         return env.addSource(new Send(decoder), "held readings", Types.POJO(SensorRecord.class)).uid("held-readings")
                 .assignTimestampsAndWatermarks(watermarks).name("held readings watermarks").uid("held-readings-watermarks");
     }
 
+    @SuppressWarnings("deprecation")
     static final class Send extends RichParallelSourceFunction<SensorRecord> {
         private static final long serialVersionUID = 1L;
         private final ReadingDecoder decoder;
