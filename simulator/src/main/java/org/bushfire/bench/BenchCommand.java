@@ -49,14 +49,15 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Benchmark the alerting job on a local MiniCluster: bare parsing, the real pipeline on fire-heavy "
                 + "workloads and their cold twins, and the naive approach, on the same in-memory readings.")
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> WORKLOADS = List.of("standard", "fire", "concurrent", "networks", "wildfire-day");
+    static final List<String> WORKLOADS = List.of("standard", "fire", "concurrent", "networks", "wildfire-day", "idle");
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--workloads", split = ",", defaultValue = "standard", paramLabel = "NAME[,NAME...]",
             description = "Which: standard, fire (one fire of each --fire-sizes), concurrent, networks, wildfire-day, "
-                    + "all, or none (only --latency-seconds or --elasticsearch) (default: ${DEFAULT-VALUE}).")
+                    + "idle (one of each --idle-sensors), all, or none (only --latency-seconds or --elasticsearch) "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<String> workloads;
 
     @Option(names = "--fire-sizes", split = ",", defaultValue = "300,1000,3000,10000,30000", paramLabel = "K[,K...]",
@@ -99,6 +100,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fires", defaultValue = "20",
             description = "standard: fires, each a path through 6 sensors (default: ${DEFAULT-VALUE}).")
     int fires;
+
+    @Option(names = "--idle-sensors", split = ",", defaultValue = "1000,10000,100000", paramLabel = "N[,N...]",
+            description = "idle: cold sensors in networks of 100, no fire (default: ${DEFAULT-VALUE}).")
+    List<Integer> idleSensors;
+
+    @Option(names = "--idle-rounds", defaultValue = "5",
+            description = "idle: readings per sensor, a minute apart (default: ${DEFAULT-VALUE}).")
+    int idleRounds;
+
+    @Option(names = "--state-size", description = "Instead of timing: the state the job keeps on RocksDB for each "
+            + "workload, its cold twin and an empty job, from a checkpoint and a canonical savepoint when the watermark "
+            + "has passed every reading, a chain span later and a state retention later; bytes per burning and per idle "
+            + "sensor. --max-seconds limits each step.")
+    boolean stateSize;
 
     @Option(names = "--runs", defaultValue = "3",
             description = "Runs of each variant; figures are their median (default: ${DEFAULT-VALUE}).")
@@ -166,14 +181,23 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (sensors < 1 || rounds < 1 || fires < 0 || parallelism < 1 || runs < 1 || maxSeconds < 1
                 || naiveMaxSeconds < 1 || naiveRuns < 0 || background < 0 || concurrentFires < 1 || concurrentSize < 1
-                || networks < 1 || !(wildfireScale > 0)) {
+                || networks < 1 || !(wildfireScale > 0) || idleRounds < 1) {
             throw new IllegalArgumentException("--sensors, --rounds, --parallelism, --runs, --max-seconds, "
-                    + "--naive-max-seconds, --concurrent-*, --networks and --wildfire-scale must be positive, --fires, "
+                    + "--naive-max-seconds, --concurrent-*, --networks, --wildfire-scale and --idle-rounds must be "
+                    + "positive, --fires, "
                     + "--naive-runs and --background not negative");
         }
         AlertingConfig config = AlertingConfig.defaults();
         List<BenchWorkload.Spec> specs = specs(config.threshold());
         PrintWriter out = spec.commandLine().getOut();
+        if (stateSize) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("state_size", StateSize.report(config, specs, seed, parallelism, Duration.ofSeconds(maxSeconds),
+                    out));
+            out.println(new ObjectMapper().writeValueAsString(result));
+            out.flush();
+            return 0;
+        }
         ReadingDecoder decoder = new ReadingDecoder(config.maxClockSkew());
         Runtime runtime = Runtime.getRuntime();
         out.printf(Locale.ROOT, "bench: parallelism %d, %d cores, %d runs per variant (median, min–max), net job runtime; "
@@ -264,6 +288,12 @@ public final class BenchCommand implements Callable<Integer> {
                 case "concurrent" -> specs.add(Workloads.concurrent(concurrentFires, concurrentSize, threshold));
                 case "networks" -> specs.add(Workloads.networks(networks, threshold));
                 case "wildfire-day" -> specs.add(Workloads.wildfireDay(wildfireScale, wildfireInterval, threshold));
+                case "idle" -> idleSensors.stream().sorted().forEach(n -> {
+                    if (n < 1) {
+                        throw new IllegalArgumentException("--idle-sensors must be positive (was " + n + ")");
+                    }
+                    specs.add(Workloads.idle(n, idleRounds, threshold));
+                });
                 case "none" -> { } // only --latency-seconds or --elasticsearch
                 default -> throw new IllegalArgumentException("--workloads: no workload '" + name + "' (there are "
                         + String.join(", ", WORKLOADS) + ", all and none)");

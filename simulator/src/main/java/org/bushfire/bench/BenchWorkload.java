@@ -124,6 +124,11 @@ public final class BenchWorkload {
         return spec.name();
     }
 
+    /** The event time of the last round's readings: the watermark that passes every reading of the workload. */
+    long lastRoundMillis() {
+        return startMillis + (rounds - 1L) * spec.interval().toMillis();
+    }
+
     long totalBytes() {
         long total = 0;
         for (byte[] r : readings) {

@@ -54,6 +54,14 @@ final class Workloads {
                         new FireSpread.Branching(1, 1, 10_000, 60_000, 6)), MINUTE, rounds);
     }
 
+    /** {@code sensors} cold sensors in networks of 100, reporting every minute for {@code rounds} minutes; no fire. */
+    static BenchWorkload.Spec idle(int sensors, int rounds, double threshold) {
+        int networks = Math.max(1, (sensors + 99) / 100);
+        return new BenchWorkload.Spec("idle-" + sensors, String.format(Locale.ROOT,
+                "%,d cold sensors in networks of 100, no fire", sensors),
+                settings(sensors, networks, threshold, 0, List.of(), Duration.ZERO, null), MINUTE, rounds);
+    }
+
     /** One network: {@code background} cold sensors and one branching fire of exactly {@code burning}. */
     static BenchWorkload.Spec fire(int burning, int background, double threshold) {
         return new BenchWorkload.Spec("fire-" + burning, String.format(Locale.ROOT,

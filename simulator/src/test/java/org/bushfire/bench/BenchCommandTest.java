@@ -49,6 +49,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void theStateSizeRunPrintsTheBytesPerIdleAndPerBurningSensorOfEachWorkload() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setOut(new PrintWriter(out));
+        int exit = cli.execute("--state-size", "--workloads", "idle,fire", "--idle-sensors", "30", "--idle-rounds", "2",
+                "--fire-sizes", "20", "--background", "30");
+
+        assertThat(exit).as(out.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        JsonNode figures = JSON.readTree(lines[lines.length - 1]).get("state_size");
+        assertThat(figures.get("empty").get("live").get("bytes").asLong()).isPositive();
+        JsonNode workloads = figures.get("workloads");
+        assertThat(workloads).extracting(w -> w.get("workload").asText()).containsExactly("idle-30", "fire-20");
+        JsonNode fire = workloads.get(1);
+        assertThat(fire.get("alerts").asInt()).isEqualTo(fire.get("expected_alerts").asInt());
+        assertThat(fire.get("late").asInt()).isZero();
+        assertThat(fire.get("snapshots")).hasSize(3);
+        for (JsonNode snapshot : fire.get("snapshots")) {
+            assertThat(snapshot.get("workload").get("live").get("by_operator").has("onsets")).isTrue();
+            assertThat(snapshot.get("workload").get("files").get("bytes").asLong()).isPositive();
+        }
+        assertThat(fire.get("bytes_per_burning_sensor").asDouble()).isPositive();
+        assertThat(out.toString()).contains("per idle sensor", "bytes per burning sensor", "20 burning:");
+    }
+
+    @Test
     void aFireWorkloadHasExactlyItsBurningSensorsAmongItsReadings() {
         BenchWorkload w = BenchWorkload.generate(Workloads.fire(300, 300, T), 7, 2, 5);
         Map<String, Long> firstHot = new HashMap<>();
