@@ -13,6 +13,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bushfire.domain.ContractJson;
 import org.bushfire.domain.DeadLetter;
 import org.bushfire.domain.Reading;
+import org.bushfire.cap.CapFilesSink;
+import org.bushfire.cap.CapSettings;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.file.JsonLinesFileSink;
 import org.bushfire.file.JsonLinesReadingsSource;
 import org.bushfire.job.AlertingConfig;
@@ -50,6 +53,24 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--late-out", paramLabel = "FILE",
             description = "Where to write late readings (replaced).")
     Path lateOut;
+
+    @Option(names = "--incidents-out", paramLabel = "FILE",
+            description = "Where to write every fire incident's messages — alert, updates, all-clear — as JSON "
+                    + "lines (replaced).")
+    Path incidentsOut;
+
+    @Option(names = "--cap-out", paramLabel = "FOLDER",
+            description = "Write each incident message's CAP 1.2 document to FOLDER/<messageId>.xml.")
+    Path capOut;
+
+    @Option(names = "--cap-sender", paramLabel = "ID", defaultValue = CapSettings.DEFAULT_SENDER,
+            description = "The CAP documents' sender (default: ${DEFAULT-VALUE}).")
+    String capSender;
+
+    @Option(names = "--cap-status", paramLabel = "STATUS", defaultValue = "Actual",
+            converter = SnsOptions.CapStatusConverter.class,
+            description = "The CAP documents' status: Actual, or Exercise for simulated data (default: Actual).")
+    CapSettings.Status capStatus;
 
     @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2",
             description = "Parallelism of the local run (default: ${DEFAULT-VALUE}).")
@@ -90,6 +111,25 @@ public final class ReplayCommand implements Callable<Integer> {
                     r -> ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS), false), "late readings file", 1));
         }
 
+        StreamSink<IncidentMessage> incidents = null;
+        if (incidentsOut != null) {
+            OutputFile.replaced(spec.commandLine(), incidentsOut, "--incidents-out");
+            incidents = StreamSink.of(new JsonLinesFileSink<IncidentMessage>(incidentsOut, ContractJson::incident, true),
+                    "incidents file", 1);
+        }
+        if (capOut != null) {
+            CapSettings cap;
+            try {
+                cap = CapSettings.of(capSender, capStatus).validate();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            incidents = StreamSink.both(incidents, StreamSink.of(new CapFilesSink(capOut, cap), "CAP files"));
+        }
+        if (incidents != null) {
+            sinks.alsoIncidentsTo(incidents);
+        }
+
         Configuration local = new Configuration();
         local.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, ReplayProgress.HEARTBEAT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(local);
@@ -105,6 +145,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 total(totals, JobMetrics.READINGS), total(totals, JobMetrics.MALFORMED),
                 total(totals, JobMetrics.LATE), total(totals, JobMetrics.ONSETS),
                 total(totals, JobMetrics.CHAINS), total(totals, JobMetrics.ALERTS), alertsOut);
+        if (incidents != null) {
+            err.printf("replay: %s incident messages -> %s%n", total(totals, JobMetrics.INCIDENT_MESSAGES),
+                    incidentsOut != null && capOut != null ? incidentsOut + ", " + capOut
+                            : incidentsOut != null ? incidentsOut : capOut);
+        }
         err.flush();
         return 0;
     }

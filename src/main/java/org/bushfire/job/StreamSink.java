@@ -16,4 +16,15 @@ public interface StreamSink<T> {
     static <T> StreamSink<T> of(Sink<T> sink, String name, int parallelism) {
         return stream -> stream.sinkTo(sink).name(name).uid("sink/" + name).setParallelism(parallelism);
     }
+
+    /** Both sinks on the same stream; either may be null. */
+    static <T> StreamSink<T> both(StreamSink<T> first, StreamSink<T> second) {
+        if (first == null || second == null) {
+            return first == null ? second : first;
+        }
+        return stream -> {
+            first.attach(stream);
+            second.attach(stream);
+        };
+    }
 }
