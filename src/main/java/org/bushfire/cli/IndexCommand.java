@@ -66,7 +66,7 @@ public final class IndexCommand implements Callable<Integer> {
         ElasticsearchSettings esSettings = elasticsearch.toSettings();
         IndexTemplates.install(esSettings);
 
-        AlertingSinks sinks = AlertingSinks.alertsTo(ElasticsearchSinks.alerts(esSettings))
+        AlertingSinks sinks = AlertingSinks.incidentsTo(ElasticsearchSinks.incidents(esSettings))
                 .rawReadingsTo(ElasticsearchSinks.rawReadings(esSettings, config.threshold()));
         StreamExecutionEnvironment env = job.environment();
         new AlertingJob(config, new KinesisReadingsSource(kinesisSettings), sinks).build(env);

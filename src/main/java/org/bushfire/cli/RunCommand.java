@@ -68,7 +68,11 @@ public final class RunCommand implements Callable<Integer> {
         KinesisSettings kinesisSettings = kinesis.toSettings();
         SnsSettings snsSettings = sns.toSettings(kinesisSettings.region).checkReachable();
 
-        AlertingSinks sinks = AlertingSinks.alertsTo(alertSinks(snsSettings))
+        // SNS gets every message of every fire's incident (its first is the alert); the alerts file, the alerts.
+        AlertingSinks sinks = AlertingSinks.incidentsTo(SnsAlertSink.incidentStreamSink(snsSettings))
+                .alsoAlertsTo(alertsOut == null ? null : StreamSink.of(new JsonLinesFileSink<>(
+                        OutputFile.appended(spec.commandLine(), alertsOut, "--alerts-out"), ContractJson::alert, true),
+                        "alerts file", 1))
                 .deadLettersTo(deadLettersOut == null
                         ? StreamSink.of(new DeadLetterLog(), "dead letters log")
                         : StreamSink.of(new JsonLinesFileSink<>(OutputFile.appended(spec.commandLine(), deadLettersOut, "--dead-letters-out"),
@@ -86,15 +90,5 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private StreamSink<Alert> alertSinks(SnsSettings snsSettings) {
-        StreamSink<Alert> toSns = SnsAlertSink.streamSink(snsSettings);
-        StreamSink<Alert> toFile = alertsOut == null ? null : StreamSink.of(
-                new JsonLinesFileSink<>(OutputFile.appended(spec.commandLine(), alertsOut, "--alerts-out"), ContractJson::alert, true), "alerts file", 1);
-        return stream -> {
-            toSns.attach(stream);
-            if (toFile != null) {
-                toFile.attach(stream);
-            }
-        };
-    }
+
 }

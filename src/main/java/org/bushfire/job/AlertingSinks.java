@@ -33,6 +33,12 @@ public final class AlertingSinks {
         return sinks;
     }
 
+    /** Alerts besides the incidents; null: none. */
+    public AlertingSinks alsoAlertsTo(StreamSink<Alert> sink) {
+        this.alerts = sink;
+        return this;
+    }
+
     /** Incidents besides the alerts. */
     public AlertingSinks alsoIncidentsTo(StreamSink<IncidentMessage> sink) {
         this.incidents = sink;
