@@ -9,6 +9,8 @@ import org.bushfire.domain.ContractJson;
 import org.bushfire.file.JsonLinesFileSink;
 import org.bushfire.job.AlertingConfig;
 import org.bushfire.job.AlertingJob;
+import org.bushfire.cap.CapFilesSink;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.job.AlertingSinks;
 import org.bushfire.job.DeadLetterLog;
 import org.bushfire.job.StreamSink;
@@ -57,6 +59,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Also append alerts to this JSON Lines file (local runs).")
     Path alertsOut;
 
+    @Option(names = "--cap-out", paramLabel = "FOLDER",
+            description = "Also write each incident message's CAP 1.2 document to FOLDER/<messageId>.xml (local "
+                    + "runs; --cap-sender and --cap-status apply).")
+    Path capOut;
+
     @Option(names = "--dead-letters-out", paramLabel = "FILE",
             description = "Append dead letters to this JSON Lines file (local runs); otherwise they are logged.")
     Path deadLettersOut;
@@ -69,7 +76,10 @@ public final class RunCommand implements Callable<Integer> {
         SnsSettings snsSettings = sns.toSettings(kinesisSettings.region).checkReachable();
 
         // SNS gets every message of every fire's incident (its first is the alert); the alerts file, the alerts.
-        AlertingSinks sinks = AlertingSinks.incidentsTo(SnsAlertSink.incidentStreamSink(snsSettings))
+        StreamSink<IncidentMessage> capFiles = capOut == null ? null
+                : StreamSink.of(new CapFilesSink(capOut, snsSettings.cap()), "CAP files");
+        AlertingSinks sinks = AlertingSinks.incidentsTo(
+                        StreamSink.both(SnsAlertSink.incidentStreamSink(snsSettings), capFiles))
                 .alsoAlertsTo(alertsOut == null ? null : StreamSink.of(new JsonLinesFileSink<>(
                         OutputFile.appended(spec.commandLine(), alertsOut, "--alerts-out"), ContractJson::alert, true),
                         "alerts file", 1))

@@ -7,23 +7,19 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Receives alerts from the SQS queue subscribed to the alert topic — the way a subscriber of the SNS topic gets
- * them — and prints each as it arrives. Counts each fire once: at-least-once delivery may bring an alert twice.
+ * Receives every fire incident's messages — alert, updates, all-clear — from the SQS queue subscribed to the
+ * topic, the way a machine subscriber of the SNS topic gets them, and prints each as it arrives. Counts each
+ * message once: at-least-once delivery may bring one twice.
  */
 final class AlertInbox implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PATH = Pattern.compile("spread through (\\d+) sensors: (.+)");
-    private static final Pattern ROOT = Pattern.compile("Fire root: sensor (.+?), onset");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** One delivered alert, as the message says it. */
@@ -34,6 +30,9 @@ final class AlertInbox implements Runnable {
     private final PrintStream out;
     private final String referenceAlertId;
     private final Map<String, Delivered> delivered = new LinkedHashMap<>();
+    private final java.util.Set<String> messageIds = new java.util.HashSet<>();
+    private int updates;
+    private int allClears;
     private volatile boolean stopped;
     private int messages;
 
@@ -71,30 +70,76 @@ final class AlertInbox implements Runnable {
         messages++;
         try {
             JsonNode envelope = JSON.readTree(body);
-            String alertId = envelope.at("/MessageAttributes/alertId/Value").asText("");
-            String network = envelope.at("/MessageAttributes/network/Value").asText("?");
-            String text = envelope.path("Message").asText("");
-            List<String> chain = new ArrayList<>();
-            Matcher path = PATH.matcher(text);
-            if (path.find()) {
-                chain.addAll(Arrays.asList(path.group(2).trim().split(" → ")));
-            }
-            Matcher root = ROOT.matcher(text);
-            String fireRoot = root.find() ? root.group(1) : chain.isEmpty() ? "?" : chain.get(0);
-            if (delivered.containsKey(alertId)) {
-                out.printf("ALERT  (again: %s, delivered at least once)%n", alertId);
+            JsonNode message = incidentMessage(envelope.path("Message").asText(""));
+            String alertId = message.path("alertId").asText(envelope.at("/MessageAttributes/alertId/Value").asText(""));
+            String messageId = message.path("messageId").asText(alertId);
+            String network = message.path("network").asText("?");
+            String clock = LocalTime.now(ZoneId.systemDefault()).format(CLOCK);
+            if (!messageIds.add(messageId)) {
+                out.printf("%-9s (again: %s, delivered at least once)%n", label(message), messageId);
                 return;
             }
-            Delivered d = new Delivered(alertId, network, fireRoot, chain, envelope.path("Subject").asText(""));
-            delivered.put(alertId, d);
-            out.printf("ALERT  %s  %-10s fire root %s, spread through %d sensors: %s   [%s, alertId %s]%n",
-                    LocalTime.now(ZoneId.systemDefault()).format(CLOCK), network, fireRoot, chain.size(),
-                    String.join(" → ", chain), alertId.equals(referenceAlertId) ? "the reference fire" : "generated fire",
-                    alertId);
+            String stage = message.path("stage").asText("ALERT");
+            if (stage.equals("ALERT")) {
+                List<String> chain = new ArrayList<>();
+                message.path("chain").forEach(n -> chain.add(n.asText()));
+                String fireRoot = message.path("fireRoot").asText(chain.isEmpty() ? "?" : chain.get(0));
+                delivered.put(alertId, new Delivered(alertId, network, fireRoot, chain, envelope.path("Subject").asText("")));
+                out.printf("ALERT     %s  %-10s fire root %s, spread through %d sensors: %s   [%s, alertId %s]%n",
+                        clock, network, fireRoot, chain.size(), String.join(" → ", chain),
+                        alertId.equals(referenceAlertId) ? "the reference fire" : "generated fire", alertId);
+            } else {
+                if (stage.equals("UPDATE")) {
+                    updates++;
+                } else {
+                    allClears++;
+                }
+                out.printf("%-9s %s  %-10s #%d %s: %d sensors burnt, %.2f km²%s   [%s]%n", label(message), clock,
+                        network, message.path("sequence").asInt(), message.path("reason").asText("").toLowerCase(),
+                        message.path("burningSensors").asInt(), message.path("areaKm2").asDouble(), spread(message),
+                        messageId);
+            }
             out.flush();
         } catch (Exception e) {
-            out.println("demo: a message on the queue is not an SNS alert: " + e.getMessage());
+            out.println("demo: a message on the queue is not an SNS incident message: " + e.getMessage());
         }
+    }
+
+    /**
+     * The incident JSON a machine subscriber receives. Real SNS hands an SQS subscriber the structure's
+     * {@code default} body; fauxqs passes the whole per-protocol structure on, so its {@code default} is unpacked.
+     */
+    private static JsonNode incidentMessage(String text) throws java.io.IOException {
+        JsonNode message = JSON.readTree(text);
+        if (!message.has("messageId") && message.path("default").isTextual()) {
+            message = JSON.readTree(message.get("default").asText());
+        }
+        return message;
+    }
+
+    private static String label(JsonNode message) {
+        String stage = message.path("stage").asText("ALERT");
+        return stage.equals("ALL_CLEAR") ? "ALL CLEAR" : stage;
+    }
+
+    private static String spread(JsonNode message) {
+        if (!message.path("headingDegrees").isNumber()) {
+            return "";
+        }
+        String text = String.format(", heading %s (%.0f°)", message.path("headingCompass").asText(""),
+                message.path("headingDegrees").asDouble());
+        if (message.path("rateOfSpreadMetresPerMinute").isNumber()) {
+            text += String.format(" at %.0f m/min", message.path("rateOfSpreadMetresPerMinute").asDouble());
+        }
+        return text;
+    }
+
+    synchronized int updatesDelivered() {
+        return updates;
+    }
+
+    synchronized int allClearsDelivered() {
+        return allClears;
     }
 
     synchronized List<Delivered> delivered() {

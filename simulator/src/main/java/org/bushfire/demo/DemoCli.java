@@ -237,14 +237,17 @@ public final class DemoCli implements Callable<Integer> {
         Path deadLetters = runDir.resolve("dead-letters.jsonl");
         List<String> streamArgs = List.of("--stream", stream, "--region", region,
                 "--kinesis-endpoint", kinesisEndpoint.toString(), "--initial-position", "TRIM_HORIZON",
-                // one shard, parallelism 2: the subtask without a shard must count as idle for watermarks to move
-                "--idle-timeout", "20s", "--checkpoint-interval", "10s");
+                "--checkpoint-interval", "10s");
         List<String> runArgs = new ArrayList<>(streamArgs);
         runArgs.addAll(List.of("--sns-topic-arn", topicArn, "--sns-endpoint", snsEndpoint.toString(),
-                "--job-name", "bushfire " + id, "--dead-letters-out", deadLetters.toString()));
+                "--job-name", "bushfire " + id, "--dead-letters-out", deadLetters.toString(),
+                // simulated data; incidents on the demo's clock: an update at least every 30 s, out after a quiet minute
+                "--cap-status", "Exercise", "--cap-out", runDir.resolve("cap").toString(),
+                "--update-every", DemoSimulation.UPDATE_EVERY, "--quiet-after", DemoSimulation.QUIET_AFTER));
         List<String> indexArgs = new ArrayList<>(streamArgs);
         indexArgs.addAll(List.of("--es-hosts", esUrl, "--es-readings-index", readingsIndex, "--es-alerts-index", alertsIndex,
-                "--job-name", "bushfire indexing " + id));
+                "--job-name", "bushfire indexing " + id,
+                "--update-every", DemoSimulation.UPDATE_EVERY, "--quiet-after", DemoSimulation.QUIET_AFTER));
         out.println("demo: starting the alerting job: bin/bushfire run " + String.join(" ", runArgs) + " --web-ui-port " + port);
         JobProcess job = JobProcess.start(home, "run", runArgs, port, runDir.resolve("job.log"), childEnv);
         summary.put("jobPid", job.pid()).put("flinkWebUi", job.webUi().toString());
@@ -288,7 +291,9 @@ public final class DemoCli implements Callable<Integer> {
         out.println("  alerts in ES          " + esUrl + "/" + alertsIndex + "/_search");
         out.println("  heat map              " + heatMap.url() + "  (node x time, sensor map with alert chains; live)");
         out.println("  job log, dead letters " + home.relativize(runDir) + "/");
-        out.println("  alerts                printed below as they arrive from the SNS topic (through the SQS queue)");
+        out.println("  incidents             printed below as they arrive from the SNS topic (through the SQS queue):");
+        out.println("                        each fire's alert, its updates as it grows, its all-clear;");
+        out.println("                        their CAP documents in " + home.relativize(runDir.resolve("cap")) + "/");
         out.println(duration == null ? "demo: Ctrl-C ends the demo." : "demo: ends in " + DurationConverter.format(duration)
                 + " (or on Ctrl-C).");
         out.println();
@@ -342,6 +347,9 @@ public final class DemoCli implements Callable<Integer> {
                 ? Files.readAllLines(deadLetters, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).count() : 0);
         summary.put("firesStarted", totals.fires);
         summary.put("snsMessages", inbox.messages());
+        summary.put("updatesDelivered", inbox.updatesDelivered());
+        summary.put("allClearsDelivered", inbox.allClearsDelivered());
+        summary.put("capDocuments", capDocuments(runDir.resolve("cap")));
         ArrayNode list = summary.putArray("alerts");
         for (AlertInbox.Delivered a : alerts) {
             ObjectNode o = list.addObject().put("alertId", a.alertId()).put("network", a.network())
@@ -351,6 +359,15 @@ public final class DemoCli implements Callable<Integer> {
         out.printf("demo: %d readings sent, %d indexed (%d malformed, %d duplicates); %d alert%s delivered through "
                         + "SNS%n", sent, indexed, totals.sum(s -> s.malformed), totals.sum(s -> s.duplicated),
                 alerts.size(), alerts.size() == 1 ? "" : "s");
+    }
+
+    private static long capDocuments(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".xml")).count();
+        }
     }
 
     private void checkStop() {

@@ -42,6 +42,9 @@ final class DemoSimulation {
     static final int REFERENCE_INTERVAL_SECONDS = 6;
     static final int GAP_SECONDS = 30;
     static final int INTERVAL_SECONDS = 5;
+    /** The incident clock of the demo's job: minutes of a real fire are seconds here. */
+    static final String UPDATE_EVERY = "30s";
+    static final String QUIET_AFTER = "1m";
     static final double THRESHOLD = 50.0;
     static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(30);
     static final FireSpread.Params SPREAD = new FireSpread.Params(90, 315, 40, Duration.ofMinutes(3).toMillis());

@@ -105,6 +105,13 @@ class DemoIntegrationTest {
         assertThat(summary.get("referenceAlertDelivered").asBoolean()).as("the reference alert").isTrue();
         assertThat(summary.get("generatedAlertsDelivered").asInt()).as("generated alerts").isGreaterThanOrEqualTo(1);
         assertThat(lines).filteredOn(l -> l.startsWith("ALERT ")).hasSize(summary.get("alertsDelivered").asInt());
+        // a generated fire grows: its incident sends updates with the burnt area, heading and rate of spread
+        assertThat(summary.get("updatesDelivered").asInt()).as("updates").isGreaterThanOrEqualTo(1);
+        assertThat(lines).filteredOn(l -> l.startsWith("UPDATE ")).hasSize(summary.get("updatesDelivered").asInt())
+                .anySatisfy(l -> assertThat(l).containsPattern("\\d+ sensors burnt, \\d+\\.\\d\\d km², heading "
+                        + "[NESW]{1,3} \\(\\d+°\\) at \\d+ m/min"));
+        assertThat(summary.get("capDocuments").asInt()).as("a CAP document per message in the run directory")
+                .isGreaterThanOrEqualTo(summary.get("alertsDelivered").asInt() + summary.get("updatesDelivered").asInt());
         assertConsistent(summary);
         assertCleanedUp(summary, before);
     }
