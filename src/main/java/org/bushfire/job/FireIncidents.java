@@ -315,8 +315,9 @@ public final class FireIncidents extends KeyedProcessFunction<String, FireEvent,
         m.sentTimestamp = now;
         m.lastOnsetTimestamp = incident.lastOnsetTimestamp;
         m.burningSensors = incident.burning;
-        if (reason == Reason.MILESTONE) {
-            incident.milestone = incident.pendingMilestone;
+        if (stage == Stage.UPDATE) {
+            // a milestone still pending when a periodic update goes out is announced by it
+            incident.milestone = Math.max(incident.milestone, incident.pendingMilestone);
         }
         m.milestone = incident.milestone;
         m.firstChain = incident.firstChain;

@@ -249,4 +249,19 @@ class FireIncidentsHarnessTest {
         assertThat(messages()).isEmpty();
         assertThat(Duration.ofMillis(minute(500) - T0)).isLessThan(CONFIG.stateRetention());
     }
+
+    @Test
+    void aPeriodicUpdateThatGoesOutWhileAMilestoneIsPendingAnnouncesIt() throws Exception {
+        put(alertedFire());
+        for (int k = 6; k <= 9; k++) {
+            put(FireEvent.onset(onset(k, minute(k))));
+        }
+        put(FireEvent.onset(onset(10, minute(14.5))));     // 2N at 14:30; the periodic update is due at 15:00
+        harness.processWatermark(minute(20));
+
+        assertThat(messages()).extracting(m -> m.reason).containsExactly(Reason.FIRST_CHAIN, Reason.PERIODIC);
+        assertThat(messages().get(1).sentTimestamp).isEqualTo(minute(15));
+        assertThat(messages().get(1).milestone).isEqualTo(10);
+        assertThat(messages().get(1).burningSensors).isEqualTo(10);
+    }
 }
