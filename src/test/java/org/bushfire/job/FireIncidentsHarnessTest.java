@@ -264,4 +264,55 @@ class FireIncidentsHarnessTest {
         assertThat(messages().get(1).milestone).isEqualTo(10);
         assertThat(messages().get(1).burningSensors).isEqualTo(10);
     }
+
+    /**
+     * A restore mid-incident — from a checkpoint taken between the alert and the all-clear, the events after it
+     * delivered again, as a source replays them — continues the sequence without a gap or a copy: the messages
+     * after the checkpoint are exactly those of a run that never failed.
+     */
+    @Test
+    void aRestoreMidIncidentContinuesTheSequenceWithoutAGapOrACopy() throws Exception {
+        List<FireEvent> before = new ArrayList<>(alertedFire());
+        for (int k = 6; k <= 12; k++) {
+            before.add(FireEvent.onset(onset(k, minute(5 + k * 0.5))));
+        }
+        List<FireEvent> after = new ArrayList<>();
+        for (int k = 13; k <= 22; k++) {
+            after.add(FireEvent.onset(onset(k, minute(20 + k * 0.2))));
+        }
+        for (int k = 1; k <= 22; k++) {
+            after.add(cold(k, minute(40)));
+        }
+
+        put(before);
+        harness.processWatermark(minute(12));
+        int sentBefore = messages().size();
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState checkpoint = harness.snapshot(1L, minute(12));
+        put(after);
+        harness.processWatermark(minute(200));
+        List<IncidentMessage> uninterrupted = messages();
+
+        KeyedOneInputStreamOperatorTestHarness<String, FireEvent, IncidentMessage> restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new FireIncidents(CONFIG)),
+                        new Keys.ByEventNetwork(), Types.STRING);
+        restored.setup();
+        restored.initializeState(checkpoint);
+        restored.open();
+        for (FireEvent e : after) {
+            restored.processElement(e, e.timestamp());
+        }
+        restored.processWatermark(minute(200));
+        List<IncidentMessage> afterRestore = restored.extractOutputValues();
+        restored.close();
+
+        assertThat(sentBefore).isEqualTo(2);
+        for (int i = 0; i < uninterrupted.size(); i++) {
+            assertThat(uninterrupted.get(i).sequence).isEqualTo(i + 1);
+        }
+        assertThat(uninterrupted.size()).as("updates and the all-clear after the checkpoint").isGreaterThan(sentBefore + 1);
+        assertThat(afterRestore).usingRecursiveFieldByFieldElementComparator()
+                .isEqualTo(uninterrupted.subList(sentBefore, uninterrupted.size()));
+        assertThat(afterRestore.get(afterRestore.size() - 1).stage).isEqualTo(Stage.ALL_CLEAR);
+    }
 }
