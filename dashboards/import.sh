@@ -74,7 +74,7 @@ main() {
   local response
   response="$(printf '%s\n' "$auth" | "${cmd[@]}")" || die "the import request failed: ${response:-no response}"
   printf '%s\n' "$response"
-  # {"success":true,"successCount":6} — anything else lists the objects that failed.
+  # {"success":true,"successCount":7} — anything else lists the objects that failed.
   [[ "$response" =~ \"success\":[[:space:]]*true ]] || die "not every object was imported (see the response above)"
   local expected
   expected="$(grep -c . "$OBJECTS")"
