@@ -103,7 +103,8 @@ public final class OwnClientElasticsearch7SinkBuilder<IN> extends Elasticsearch7
         private static final long serialVersionUID = 1L;
         private final ClientFactory factory;
         private transient RestHighLevelClient client;
-        private transient List<Cancellable> inFlight;
+        /** Concurrent: the I/O threads that answer requests remove theirs without taking this object's lock. */
+        private transient volatile java.util.Set<Cancellable> inFlight;
         private transient boolean abandoned;
         private transient long flushIntervalMillis = -1;
 
@@ -120,7 +121,7 @@ public final class OwnClientElasticsearch7SinkBuilder<IN> extends Elasticsearch7
                 } else {
                     if (client == null) {
                         client = factory.create();
-                        inFlight = new ArrayList<>();
+                        inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
                     }
                     Cancellable[] self = new Cancellable[1];
                     cancellable = client.bulkAsync(request, RequestOptions.DEFAULT, ActionListener.runAfter(done,
@@ -134,10 +135,15 @@ public final class OwnClientElasticsearch7SinkBuilder<IN> extends Elasticsearch7
             }
         }
 
-        private synchronized void forget(Cancellable cancellable) {
+        /**
+         * Called on an I/O thread that may hold the connection pool's lock, so it takes no lock of ours (a thread
+         * sending or closing holds our lock while it waits for the pool's).
+         */
+        private void forget(Cancellable cancellable) {
             // null when the answer came before bulkAsync returned; that entry is removed on abandon()
-            if (cancellable != null && inFlight != null) {
-                inFlight.remove(cancellable);
+            java.util.Set<Cancellable> requests = inFlight;
+            if (cancellable != null && requests != null) {
+                requests.remove(cancellable);
             }
         }
 
@@ -161,15 +167,22 @@ public final class OwnClientElasticsearch7SinkBuilder<IN> extends Elasticsearch7
             flushIntervalMillis = millis;
         }
 
-        synchronized void close() throws IOException {
-            abandoned = true;
-            if (client != null) {
-                try {
-                    client.close();
-                } finally {
-                    client = null;
-                    inFlight = null;
-                }
+        /**
+         * Closes the client outside this object's lock: closing waits for the connection pool's lock, which an
+         * I/O thread may hold while it answers a failed request and calls {@link #forget}. When forget still
+         * took this object's lock, closing under it deadlocked exactly so, with Elasticsearch refusing
+         * connections (the outage test caught it: a writer stuck in close, its job never restarted).
+         */
+        void close() throws IOException {
+            RestHighLevelClient closing;
+            synchronized (this) {
+                abandoned = true;
+                closing = client;
+                client = null;
+                inFlight = null;
+            }
+            if (closing != null) {
+                closing.close();
             }
         }
     }
