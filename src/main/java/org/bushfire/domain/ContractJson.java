@@ -74,10 +74,9 @@ public final class ContractJson {
     public static String incident(IncidentMessage m) {
         return write(g -> {
             g.writeStartObject();
-            Onset[] chain = m.firstChain;
-            long completed = chain.length == 0 ? m.sentTimestamp : chain[chain.length - 1].timestamp();
-            writeAlertFields(g, m.alertId, m.network, m.fireRoot, m.fireRootNumeric, m.fireRootOnsetTimestamp,
-                    completed, chain);
+            Alert a = m.alert();
+            writeAlertFields(g, a.alertId, a.network, a.fireRoot, a.fireRootNumeric, a.fireRootOnsetTimestamp,
+                    a.completedTimestamp, a.chain);
             g.writeStringField("messageId", m.messageId);
             g.writeNumberField("sequence", m.sequence);
             g.writeStringField("stage", m.stage == null ? null : m.stage.name());

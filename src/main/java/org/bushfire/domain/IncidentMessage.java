@@ -87,6 +87,19 @@ public class IncidentMessage {
 
     public IncidentMessage() {}
 
+    /** The fire's alert, as every message of its incident carries it: its identity and its first chain. */
+    public Alert alert() {
+        Alert a = new Alert();
+        a.alertId = alertId;
+        a.network = network;
+        a.fireRoot = fireRoot;
+        a.fireRootNumeric = fireRootNumeric;
+        a.fireRootOnsetTimestamp = fireRootOnsetTimestamp;
+        a.chain = firstChain.clone();
+        a.completedTimestamp = a.chain.length == 0 ? sentTimestamp : a.chain[a.chain.length - 1].timestamp();
+        return a;
+    }
+
     /** The id of message {@code sequence} of the fire whose alert id is {@code alertId}. */
     public static String idOf(String alertId, int sequence) {
         return alertId + "." + sequence;

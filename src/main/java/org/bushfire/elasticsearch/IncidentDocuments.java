@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bushfire.domain.Alert;
 import org.bushfire.domain.ContractJson;
 import org.bushfire.domain.GeoPoint;
 import org.bushfire.domain.IncidentMessage;
@@ -35,7 +34,7 @@ public final class IncidentDocuments {
     }
 
     public static Map<String, Object> document(IncidentMessage m) {
-        Map<String, Object> doc = AlertDocuments.document(alertOf(m));
+        Map<String, Object> doc = AlertDocuments.document(m.alert());
         Map<String, Object> incident = new LinkedHashMap<>();
         incident.put("messageId", m.messageId);
         incident.put("sequence", m.sequence);
@@ -71,18 +70,5 @@ public final class IncidentDocuments {
         if (p != null) {
             doc.put(field, ReadingDocuments.geoPoint(p.lat, p.lon));
         }
-    }
-
-    /** The fire's alert, as every message of its incident carries it: its identity and its first chain. */
-    private static Alert alertOf(IncidentMessage m) {
-        Alert a = new Alert();
-        a.alertId = m.alertId;
-        a.network = m.network;
-        a.fireRoot = m.fireRoot;
-        a.fireRootNumeric = m.fireRootNumeric;
-        a.fireRootOnsetTimestamp = m.fireRootOnsetTimestamp;
-        a.chain = m.firstChain.clone();
-        a.completedTimestamp = a.chain.length == 0 ? m.sentTimestamp : a.chain[a.chain.length - 1].timestamp();
-        return a;
     }
 }
