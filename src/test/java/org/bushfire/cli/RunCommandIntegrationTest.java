@@ -170,6 +170,84 @@ class RunCommandIntegrationTest {
                 .as("one alert per fire").isEmpty();
     }
 
+    /**
+     * A fire's whole incident through {@code run} with the product's defaults (N = 5, updates every 10 min,
+     * all-clear after a quiet hour), in event time: ten sensors burn along a path, one a minute, then all report
+     * cold, and a reading an hour and a quarter later moves the watermark on. What the defaults promise: the
+     * alert when the fifth burns (5 burning), an update a minute after the tenth crossed the milestone 2N = 10
+     * (10 burning; nothing burns after it, so no periodic update), the all-clear an hour after the last onset
+     * (10 burnt). Each arrives once on a standard topic with its attributes; subscriptions with a filter policy on
+     * {@code msgType} get only theirs; the CAP topic gets one document per message.
+     */
+    @Test
+    void aGrowingFireSendsItsUpdateAndAllClearThroughSnsAndFilterPoliciesSelectThem(
+            @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        String name = "incident-" + UUID.randomUUID();
+        AlertSubscription everything = AlertSubscription.standard(sns, sqs, name);
+        AlertSubscription updatesOnly = AlertSubscription.another(sns, sqs, everything.topicArn, name + "-updates",
+                "{\"msgType\":[\"Update\"]}");
+        AlertSubscription allClearOnly = AlertSubscription.another(sns, sqs, everything.topicArn, name + "-clear",
+                "{\"msgType\":[\"AllClear\"]}");
+        AlertSubscription cap = AlertSubscription.standard(sns, sqs, name + "-cap");
+
+        String network = "ridge-3";
+        Scenario fire = Scenario.create();
+        for (int node = 1; node <= 10; node++) {
+            Duration onset = Duration.ofMinutes(node - 1);
+            fire.hot(network, node, onset, node == 1 ? 1 : node - 1).hot(network, node, onset.plusSeconds(30), null);
+            fire.reading(network, node, Duration.ofMinutes(20), 21.0, null);          // the fire is out
+        }
+        fire.reading(network, 11, Duration.ofMinutes(75), 19.0, null);              // moves the watermark on
+        List<String> lines = fire.inEventTimeOrder().lines();
+        try (KinesisClient kinesis = LocalAws.kinesisClient(Service.KINESIS.endpoint())) {
+            LocalAws.createStream(kinesis, name, 1);
+            LocalAws.put(kinesis, name, lines);
+        }
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> job = CompletableFuture.supplyAsync(() -> BushfireCli.execute(
+                new PrintStream(err, true, StandardCharsets.UTF_8), "run", "--stream", name, "--region", LocalAws.REGION,
+                "--kinesis-endpoint", Service.KINESIS.endpoint().toString(), "--initial-position", "TRIM_HORIZON",
+                "--checkpoint-interval", "1s", "--parallelism", "2",
+                "--sns-topic-arn", everything.topicArn, "--sns-endpoint", Service.SNS.endpoint().toString(),
+                "--cap-topic-arn", cap.topicArn, "--cap-status", "Exercise"));
+        List<JsonNode> all;
+        try {
+            all = new ArrayList<>(receive(everything, 3, Duration.ofSeconds(120)));
+            // a standard queue keeps no order: the messages are put in theirs by the sequence number they carry
+            all.sort(java.util.Comparator.comparingInt(m -> m.at("/MessageAttributes/sequence/Value").asInt()));
+            assertThat(job).as("the alerting job runs on; stderr:%n%s", err).isNotDone();
+        } finally {
+            cancelAllJobs(cluster);
+        }
+        assertThat(all).extracting(m -> m.at("/MessageAttributes/msgType/Value").asText())
+                .as("alert, update, all-clear, each once").containsExactly("Alert", "Update", "AllClear");
+        assertThat(all).extracting(m -> m.at("/MessageAttributes/burningSensors/Value").asText())
+                .containsExactly("5", "10", "10");
+        assertThat(all).extracting(m -> m.at("/MessageAttributes/severity/Value").asText())
+                .containsExactly("Severe", "Severe", "Minor");
+        assertThat(all).extracting(m -> m.at("/MessageAttributes/network/Value").asText()).containsOnly(network);
+        String alertId = all.get(0).at("/MessageAttributes/alertId/Value").asText();
+        assertThat(all).extracting(m -> m.at("/MessageAttributes/alertId/Value").asText()).containsOnly(alertId);
+        assertThat(all).extracting(m -> m.at("/MessageAttributes/messageId/Value").asText())
+                .as("the alert id and a sequence number").containsExactly(alertId + ".1", alertId + ".2", alertId + ".3");
+        assertThat(all.get(1).get("Subject").asText()).startsWith("Bushfire update 2: " + network + " - 10 sensors");
+
+        assertThat(receive(updatesOnly, 1, Duration.ofSeconds(10)))
+                .extracting(m -> m.at("/MessageAttributes/messageId/Value").asText())
+                .as("the filter policy {msgType: [Update]}").containsExactly(alertId + ".2");
+        assertThat(receive(allClearOnly, 1, Duration.ofSeconds(10)))
+                .extracting(m -> m.at("/MessageAttributes/messageId/Value").asText())
+                .as("the filter policy {msgType: [AllClear]}").containsExactly(alertId + ".3");
+        List<JsonNode> capDocuments = receive(cap, 3, Duration.ofSeconds(10));
+        assertThat(capDocuments).extracting(m -> m.at("/MessageAttributes/contentType/Value").asText())
+                .containsOnly("application/cap+xml");
+        assertThat(capDocuments).extracting(m -> m.at("/MessageAttributes/messageId/Value").asText())
+                .containsExactlyInAnyOrder(alertId + ".1", alertId + ".2", alertId + ".3");
+        assertThat(capDocuments).allSatisfy(m -> assertThat(m.get("Message").asText())
+                .contains("<status>Exercise</status>"));
+    }
+
     @Test
     void aMissingStreamFailsFastNamingTheOption() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -219,6 +297,16 @@ class RunCommandIntegrationTest {
             }
         }
         throw new AssertionError("no alert reached the queue within " + timeout);
+    }
+
+    /** The SNS envelopes the subscription's queue delivers (see {@link AlertSubscription#receive}). */
+    private static List<JsonNode> receive(AlertSubscription subscription, int expected, Duration timeout)
+            throws Exception {
+        List<JsonNode> envelopes = new ArrayList<>();
+        for (Message m : subscription.receive(sqs, expected, timeout)) {
+            envelopes.add(JSON.readTree(m.body()));
+        }
+        return envelopes;
     }
 
     /** The ids in an index once it holds at least {@code expected} documents, and nothing more came after. */

@@ -76,8 +76,13 @@ public final class AlertSubscription {
      * hide the next one of its group.
      */
     public List<Message> receive(SqsClient sqs, int expected) {
+        return receive(sqs, expected, Duration.ofSeconds(5));
+    }
+
+    /** The same, waiting up to {@code timeout} for the {@code expected} messages (a job still starting, say). */
+    public List<Message> receive(SqsClient sqs, int expected, Duration timeout) {
         List<Message> received = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean lastPoll = false;
         while (!lastPoll) {
             lastPoll = received.size() >= expected || System.nanoTime() > deadline;

@@ -1,6 +1,7 @@
 package org.bushfire.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -12,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.bushfire.domain.Alert;
 import org.bushfire.domain.ContractJson;
+import org.bushfire.domain.Reading;
 import org.bushfire.simulator.Faults;
 import org.bushfire.simulator.FireSpread;
 import org.bushfire.simulator.GeneratedScenario;
@@ -22,15 +25,18 @@ import org.bushfire.simulator.Ignition;
 import org.bushfire.simulator.Mesh;
 import org.bushfire.simulator.ReadingSink;
 import org.bushfire.simulator.ReferenceScenario;
+import org.bushfire.simulator.Scenario;
 import org.bushfire.simulator.Simulation;
 import org.bushfire.simulator.SimulationStats;
+import org.bushfire.simulator.Truth;
 
 /**
  * What the demo's sensors send, in real time (speed 1): event time is wall time, so no reading is ever ahead of
  * the clock, the two parts follow each other in event time, and the demo can run until Ctrl-C.
  *
  * <ol>
- *   <li>The reference scenario, its batches {@value #REFERENCE_INTERVAL_SECONDS} s apart (about 25 s).
+ *   <li>The reference scenario, its batches {@value #REFERENCE_INTERVAL_SECONDS} s apart (about 25 s), and a
+ *       batch more with the fire put out, so that its incident clears a quiet minute later.
  *   <li>From {@value #GAP_SECONDS} s on, generated networks in which sensors report every
  *       {@value #INTERVAL_SECONDS} s, with fires lit at their upwind edges a few seconds, a quarter of a minute
  *       and a minute in. Fire is made fast — wind-driven, about a sensor every 10 s downwind — so a chain of
@@ -98,6 +104,61 @@ final class DemoSimulation {
         return ignitions;
     }
 
+    /**
+     * The reference scenario and one batch more, in which every sensor is back at ambient: the fire put out. Its
+     * incident then clears within the demo — a quiet {@value #QUIET_AFTER} after the last onset, every burnt
+     * sensor below T — where the scenario alone, whose later rounds repeat its last batch, would burn on.
+     */
+    static final class ReferenceThenPutOut implements Scenario {
+        static final double AMBIENT_CELSIUS = 21.0;
+
+        private final ReferenceScenario reference;
+
+        ReferenceThenPutOut(ReferenceScenario reference) {
+            this.reference = reference;
+        }
+
+        /** The scenario's batches and the put-out one. */
+        int batches() {
+            return reference.batches() + 1;
+        }
+
+        @Override
+        public String name() {
+            return reference.name();
+        }
+
+        @Override
+        public void round(int k, long time, Consumer<Reading> out) {
+            if (k < reference.batches()) {
+                reference.round(k, time, out);
+                return;
+            }
+            reference.round(k, time, r -> {
+                r.temperature = AMBIENT_CELSIUS;
+                r.infectedBy = null;
+                r.infectedByNumeric = false;
+                out.accept(r);
+            });
+        }
+
+        @Override
+        public List<Truth.Fire> fires() {
+            return reference.fires();
+        }
+
+        @Override
+        public long burnMillis() {
+            return reference.burnMillis();
+        }
+
+        @Override
+        public void describe(ObjectNode run) {
+            reference.describe(run);
+            run.put("putOutAfterBatch", reference.batches());
+        }
+    }
+
     /** Totals over both parts. */
     static final class Result {
         final List<SimulationStats> parts = new ArrayList<>();
@@ -124,11 +185,14 @@ final class DemoSimulation {
         ObjectMapper json = new ObjectMapper();
         PrintWriter progress = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
 
-        out.printf("demo: reference scenario: 11 sensors in network 'default', 5 batches %d s apart, one fire "
-                + "(expect one alert, chain 1 → 2 → 3 → 4 → 5)%n", REFERENCE_INTERVAL_SECONDS);
-        Simulation reference = new Simulation(
-                ReferenceScenario.builtIn(referenceStart, REFERENCE_INTERVAL_SECONDS * 1000L),
-                new Simulation.Config(referenceStart, Duration.ofSeconds(REFERENCE_INTERVAL_SECONDS), 5, speed,
+        ReferenceThenPutOut referenceFire = new ReferenceThenPutOut(
+                ReferenceScenario.builtIn(referenceStart, REFERENCE_INTERVAL_SECONDS * 1000L));
+        out.printf("demo: reference scenario: 11 sensors in network 'default', %d batches %d s apart, one fire "
+                + "(expect one alert, chain 1 → 2 → 3 → 4 → 5), then put out (its all-clear a quiet %s later)%n",
+                referenceFire.batches() - 1, REFERENCE_INTERVAL_SECONDS, QUIET_AFTER);
+        Simulation reference = new Simulation(referenceFire,
+                new Simulation.Config(referenceStart, Duration.ofSeconds(REFERENCE_INTERVAL_SECONDS),
+                        referenceFire.batches(), speed,
                         ContractJson.TimeFormat.EPOCH_MILLIS, OUT_OF_ORDERNESS, Duration.ZERO),
                 Faults.NONE, seed, THRESHOLD, sink, null);
         result.parts.add(reference.run(stop));

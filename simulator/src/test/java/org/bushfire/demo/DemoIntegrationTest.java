@@ -110,8 +110,13 @@ class DemoIntegrationTest {
         assertThat(lines).filteredOn(l -> l.startsWith("UPDATE ")).hasSize(summary.get("updatesDelivered").asInt())
                 .anySatisfy(l -> assertThat(l).containsPattern("\\d+ sensors burnt, \\d+\\.\\d\\d km², heading "
                         + "[NESW]{1,3} \\(\\d+°\\) at \\d+ m/min"));
+        // the reference fire is put out after its batches: a quiet minute later its incident clears
+        assertThat(summary.get("allClearsDelivered").asInt()).as("all-clears").isGreaterThanOrEqualTo(1);
+        assertThat(lines).filteredOn(l -> l.startsWith("ALL CLEAR ")).hasSize(summary.get("allClearsDelivered").asInt())
+                .anySatisfy(l -> assertThat(l).contains(" default ").contains("5 sensors burnt"));
         assertThat(summary.get("capDocuments").asInt()).as("a CAP document per message in the run directory")
-                .isGreaterThanOrEqualTo(summary.get("alertsDelivered").asInt() + summary.get("updatesDelivered").asInt());
+                .isGreaterThanOrEqualTo(summary.get("alertsDelivered").asInt() + summary.get("updatesDelivered").asInt()
+                        + summary.get("allClearsDelivered").asInt());
         assertConsistent(summary);
         assertCleanedUp(summary, before);
     }

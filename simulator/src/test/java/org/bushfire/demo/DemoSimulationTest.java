@@ -42,7 +42,31 @@ class DemoSimulationTest {
         assertThat(completions.get(0) - generatedStart).as("first chain of five, after the generated part starts")
                 .isLessThan(Duration.ofSeconds(75).toMillis());
         assertThat(completions.get(1) - generatedStart).isLessThan(Duration.ofSeconds(120).toMillis());
-        assertThat(lines.size()).as("11 × 5 + 120 every 5 s for 4 minutes, ± faults").isBetween(5800, 5900);
+        assertThat(lines.size()).as("11 × (5 + 1) + 120 every 5 s for 4 minutes, ± faults").isBetween(5800, 5900);
+
+        // the reference fire is put out after its five batches: every one of its sensors last reports below T
+        java.util.Map<String, JsonNode> lastOfReferenceSensor = new java.util.HashMap<>();
+        for (String line : lines) {
+            JsonNode reading;
+            try {
+                reading = new ObjectMapper().readTree(line);
+            } catch (java.io.IOException malformed) {
+                continue; // a fault of the generated part (the reference part has none)
+            }
+            if (!reading.path("node").isValueNode() || !reading.path("temperature").isNumber()
+                    || !reading.path("eventTimestamp").isNumber()) {
+                continue; // likewise
+            }
+            if (!reading.has("network") || reading.get("network").asText().equals("default")) {
+                lastOfReferenceSensor.put(reading.get("node").asText(), reading);
+            }
+        }
+        assertThat(lastOfReferenceSensor).hasSize(11);
+        assertThat(lastOfReferenceSensor.values()).allSatisfy(r -> {
+            assertThat(r.get("temperature").asDouble()).isLessThan(DemoSimulation.THRESHOLD);
+            assertThat(r.get("eventTimestamp").asLong()).isEqualTo(start.toEpochMilli()
+                    + 5L * DemoSimulation.REFERENCE_INTERVAL_SECONDS * 1000);
+        });
     }
 
     @Test
