@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * <ul>
  *   <li><b>bare</b>: parse → discard, the engine's limit for our format;
  *   <li><b>cold</b>: our real job graph on the workload's cold twin (same sensors and rounds, no fire);
- *   <li><b>pipeline</b>: our real job graph, external sinks replaced by discarding ones;
+ *   <li><b>pipeline</b>: our real job graph as {@code run} builds it (alerts, fire incidents, dead letters, raw
+ *       readings), external sinks replaced by discarding ones;
  *   <li><b>naive</b>: the commonly published approach, as published ({@link NaiveChain}).
  * </ul>
  *
@@ -342,6 +343,7 @@ public final class BenchCommand implements Callable<Integer> {
             AlertingConfig config) {
         new AlertingJob(config, new InMemoryReadings(),
                 AlertingSinks.alertsTo(StreamSink.of(new DiscardingSink<>(), "alerts"))
+                        .alsoIncidentsTo(StreamSink.of(new DiscardingSink<>(), "incidents"))
                         .deadLettersTo(StreamSink.of(new DiscardingSink<>(), "dead letters"))
                         .rawReadingsTo(StreamSink.of(new DiscardingSink<>(), "raw readings")))
                 .build(env);

@@ -177,6 +177,7 @@ final class LatencyRun {
                             Types.POJO(SensorRecord.class)), watermarks, "paced readings");
             new AlertingJob(config, paced,
                     AlertingSinks.alertsTo(StreamSink.of(new TimedAlerts(), "timed alerts"))
+                            .alsoIncidentsTo(StreamSink.of(new DiscardingSink<>(), "incidents"))
                             .rawReadingsTo(StreamSink.of(new DiscardingSink<>(), "raw readings")))
                     .build(env);
             JobClient job = env.executeAsync("bench: latency");
