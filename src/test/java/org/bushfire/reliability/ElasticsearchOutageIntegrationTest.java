@@ -32,10 +32,12 @@ import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.ThrowawayCredentials;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
+import org.bushfire.testing.QuietMachine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -56,6 +58,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * </ol>
  */
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
+@ResourceLock(QuietMachine.LOCK)
 class ElasticsearchOutageIntegrationTest {
     @RegisterExtension
     @Order(1)

@@ -39,9 +39,11 @@ import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
 import org.bushfire.testing.ThrowawayCredentials;
+import org.bushfire.testing.QuietMachine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,6 +65,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * late at the source or at the onsets).
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
+@ResourceLock(QuietMachine.LOCK)
 class EventTimeOnRealStreamIntegrationTest {
     @RegisterExtension
     @Order(1)

@@ -49,11 +49,13 @@ import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.ThrowawayCredentials;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
+import org.bushfire.testing.QuietMachine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -86,6 +88,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * before the next failure; {@code docs/reliability.md} states the window.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
+@ResourceLock(QuietMachine.LOCK)
 class FailureRecoveryIntegrationTest {
     @RegisterExtension
     @Order(1)

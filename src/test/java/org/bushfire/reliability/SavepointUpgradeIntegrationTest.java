@@ -48,10 +48,12 @@ import org.bushfire.testing.LocalAws;
 import org.bushfire.testing.ThrowawayCredentials;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
+import org.bushfire.testing.QuietMachine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -65,6 +67,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * indexed twice.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@ResourceLock(QuietMachine.LOCK)
 class SavepointUpgradeIntegrationTest {
     @RegisterExtension
     @Order(1)

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.bushfire.simulator.ExpectedAlertsAccess;
 import org.bushfire.testing.LocalServices;
 import org.bushfire.testing.LocalServices.Service;
+import org.bushfire.testing.QuietMachine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code bin/bushfire demo} as a newcomer runs it, as a process: once to the end of a short {@code --duration},
@@ -39,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * so both use them and must leave them running, as the demo does with services it did not start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Execution(ExecutionMode.CONCURRENT) // beside the other classes: it waits on the wall clock (see QuietMachine)
+@ResourceLock(QuietMachine.LOCK)
 class DemoIntegrationTest {
     @RegisterExtension
     static final LocalServices SERVICES = LocalServices.of(Service.KINESIS, Service.SNS, Service.ELASTICSEARCH);
