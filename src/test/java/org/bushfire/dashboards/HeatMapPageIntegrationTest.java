@@ -382,6 +382,11 @@ class HeatMapPageIntegrationTest {
                 drawn(fire, 0, n, false));
     }
 
+    /** The burnt-out fire's last message is its all clear; the burning one's an update. */
+    private static String expectedStage(GridFire fire) {
+        return fire.burnTime != null ? "ALL_CLEAR" : "UPDATE";
+    }
+
     /** The smallest angle between two headings, degrees. */
     private static double angleBetween(double a, double b) {
         double d = Math.abs(((a - b) % 360 + 360) % 360);
@@ -398,7 +403,7 @@ class HeatMapPageIntegrationTest {
     @Test
     void eachGridFiresBurntAreaIsTheGridsRectangleMarkedWithItsStage() {
         for (GridFire fire : List.of(BURNT_OUT, BURNING)) {
-            String stage = fire == BURNT_OUT ? "ALL_CLEAR" : "UPDATE";
+            String stage = expectedStage(fire);
             ListLine line = listLine(fire.network);
             assertThat(line.stage()).as(fire.network).isEqualTo(stage);
             Map<String, String> area = drawnFor("polygon", "burnt-area", line.alertId());
@@ -426,7 +431,7 @@ class HeatMapPageIntegrationTest {
     @Test
     void eachGridFiresHeadingArrowLeavesItsCentreTheWayItsFrontMoved() {
         for (GridFire fire : List.of(BURNT_OUT, BURNING)) {
-            String stage = fire == BURNT_OUT ? "ALL_CLEAR" : "UPDATE";
+            String stage = expectedStage(fire);
             Map<String, String> arrow = drawnFor("line", "heading", listLine(fire.network).alertId());
             assertThat(arrow.get("data-stage")).isEqualTo(stage);
             assertThat(angleBetween(Double.parseDouble(arrow.get("data-heading")), fire.headingDegrees))
@@ -484,7 +489,7 @@ class HeatMapPageIntegrationTest {
     void theScreenshotShowsEachBurntAreaFilledInItsStagesColourWithItsArrow() throws Exception {
         BufferedImage image = ImageIO.read(screenshot.toFile());
         for (GridFire fire : List.of(BURNT_OUT, BURNING)) {
-            boolean out = fire == BURNT_OUT;
+            boolean out = expectedStage(fire).equals("ALL_CLEAR");
             // inside: the middle of a corner cell of the grid, clear of sensors, labels, chain and arrow
             int c = out ? 0 : fire.columns - 2;
             double[] a = drawn(fire, c, 0, true);
