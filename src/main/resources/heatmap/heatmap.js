@@ -143,7 +143,11 @@
     const offX = (width - spanX * scale) / 2, offY = (height - spanY * scale) / 2;
     const project = (lat, lon) => [offX + (lon - minLon) * kx * scale, offY + (maxLat - lat) * scale];
 
+    // A fire still burning is drawn in orange; one announced out (all clear) in green, dashed: at a glance the
+    // map tells them apart, as the list does.
+    const out = incident => incident.stage === 'ALL_CLEAR';
     let areas = 0;
+    let arrows = 0;
     for (const a of alerts) {
       const incident = a.incident;
       if (!incident) continue;
@@ -161,16 +165,19 @@
         const rad = incident.headingDegrees * Math.PI / 180;
         const x2 = x + 40 * Math.sin(rad), y2 = y - 40 * Math.cos(rad);
         const arrow = svg('line', {class: 'heading', x1: x.toFixed(1), y1: y.toFixed(1), x2: x2.toFixed(1),
-          y2: y2.toFixed(1), 'marker-end': 'url(#arrow-head)', 'data-alert-id': a.alertId,
-          'data-heading': incident.headingDegrees}, map);
+          y2: y2.toFixed(1), 'marker-end': out(incident) ? 'url(#arrow-head-out)' : 'url(#arrow-head)',
+          'data-alert-id': a.alertId, 'data-stage': incident.stage, 'data-heading': incident.headingDegrees}, map);
         svg('title', {}, arrow).textContent = describe(a);
+        arrows++;
       }
     }
-    if (areas > 0 || alerts.some(a => a.incident && a.incident.headingDegrees != null)) {
+    if (arrows > 0) {
       const defs = svg('defs', {}, map);
-      const marker = svg('marker', {id: 'arrow-head', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6,
-        markerHeight: 6, orient: 'auto-start-reverse'}, defs);
-      svg('path', {d: 'M0 0 L10 5 L0 10 z', class: 'heading-head'}, marker);
+      for (const [id, cls] of [['arrow-head', 'heading-head'], ['arrow-head-out', 'heading-head out']]) {
+        const marker = svg('marker', {id: id, viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6,
+          markerHeight: 6, orient: 'auto-start-reverse'}, defs);
+        svg('path', {d: 'M0 0 L10 5 L0 10 z', class: cls}, marker);
+      }
     }
 
     let chains = 0;
@@ -210,16 +217,23 @@
   const STAGES = {ALERT: 'alert', UPDATE: 'update', ALL_CLEAR: 'all clear'};
   const COMPASS = ['N', 'NNE', 'NE', 'ENE', 'E', 'ESE', 'SE', 'SSE', 'S', 'SSW', 'SW', 'WSW', 'W', 'WNW', 'NW', 'NNW'];
 
-  /** One line per fire: its chain, and its incident's latest stage, size and spread when there is one. */
+  /**
+   * One line per fire: its chain, and its incident's latest stage, size and spread when there is one. After the
+   * all clear the sensors are those that burnt and the heading the last one seen; an area only with a hull.
+   */
   function describe(a) {
     let text = 'network ' + a.network + ': ' + (a.chain || []).join(' → ') + ', alert at ' + a.completedTime;
     const incident = a.incident;
     if (!incident) return text;
+    const out = incident.stage === 'ALL_CLEAR';
     text += ' · ' + (STAGES[incident.stage] || incident.stage) + ' #' + incident.sequence + ' at ' + incident.sentTime
-      + ': ' + incident.burningSensors + ' sensors burning, ' + Number(incident.areaKm2).toFixed(2) + ' km²';
+      + ': ' + count(incident.burningSensors, 'sensor') + (out ? ' burnt' : ' burning');
+    if ((incident.hull || []).length >= 3) {
+      text += ', ' + Number(incident.areaKm2).toFixed(2) + ' km²';
+    }
     if (incident.headingDegrees != null) {
       const point = COMPASS[Math.round(incident.headingDegrees / 22.5) % 16];
-      text += ', heading ' + point + ' (' + Math.round(incident.headingDegrees) + '°)';
+      text += ', ' + (out ? 'last heading ' : 'heading ') + point + ' (' + Math.round(incident.headingDegrees) + '°)';
     }
     if (incident.rateOfSpreadMetresPerMinute != null) {
       text += ' at ' + Math.round(incident.rateOfSpreadMetresPerMinute) + ' m/min';

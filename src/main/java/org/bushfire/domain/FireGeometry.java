@@ -29,6 +29,8 @@ import java.util.List;
 public final class FireGeometry {
     /** Mean Earth radius (IUGG), metres. */
     static final double EARTH_RADIUS_M = 6_371_008.8;
+    /** A turn smaller than this (radians; a micrometre in a kilometre) is a straight line. */
+    static final double COLLINEAR = 1e-9;
     /** Positioned onsets the spread fit needs at least. */
     public static final int MIN_FRONT = 4;
 
@@ -153,7 +155,12 @@ public final class FireGeometry {
         return new double[] {(syy * sxt - sxy * syt) / det, (sxx * syt - sxy * sxt) / det};
     }
 
-    /** Andrew's monotone chain: counter-clockwise, without collinear points. */
+    /**
+     * Andrew's monotone chain: counter-clockwise, without collinear points. Three points count as on one line
+     * when they turn by less than {@link #COLLINEAR} radians: positions written on a line (say 0.01° south and
+     * east of each other) are not exactly on one once in binary and projected, and a hull of area 10⁻⁶ m² is
+     * not a burnt area.
+     */
     static List<double[]> convexHull(List<double[]> points) {
         List<double[]> sorted = new ArrayList<>(points);
         sorted.sort(Comparator.<double[]>comparingDouble(p -> p[0]).thenComparingDouble(p -> p[1]));
@@ -169,14 +176,14 @@ public final class FireGeometry {
         double[][] hull = new double[2 * unique.size()][];
         int k = 0;
         for (double[] p : unique) {
-            while (k >= 2 && cross(hull[k - 2], hull[k - 1], p) <= 0) {
+            while (k >= 2 && !turnsLeft(hull[k - 2], hull[k - 1], p)) {
                 k--;
             }
             hull[k++] = p;
         }
         for (int i = unique.size() - 2, lower = k + 1; i >= 0; i--) {
             double[] p = unique.get(i);
-            while (k >= lower && cross(hull[k - 2], hull[k - 1], p) <= 0) {
+            while (k >= lower && !turnsLeft(hull[k - 2], hull[k - 1], p)) {
                 k--;
             }
             hull[k++] = p;
@@ -192,8 +199,13 @@ public final class FireGeometry {
         return a[0] == b[0] && a[1] == b[1];
     }
 
-    private static double cross(double[] o, double[] a, double[] b) {
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+    /** o → a → b turns counter-clockwise by more than {@link #COLLINEAR} (the cross product is |oa|·|ob|·sin). */
+    private static boolean turnsLeft(double[] o, double[] a, double[] b) {
+        double ax = a[0] - o[0];
+        double ay = a[1] - o[1];
+        double bx = b[0] - o[0];
+        double by = b[1] - o[1];
+        return ax * by - ay * bx > COLLINEAR * Math.hypot(ax, ay) * Math.hypot(bx, by);
     }
 
     /** Area of a simple polygon, m². */

@@ -129,6 +129,26 @@ class FireGeometryTest {
         assertThat(FireGeometry.of(three, HOUR).hull).isEmpty();
     }
 
+    @Test
+    void positionsOnASlantedLineHaveNoHullThoughRoundingBendsItByANanometre() {
+        // the reference scenario's sensors 1…5, 0.01° south and east of each other: on one line as written,
+        // not quite once in binary and projected (a hull of area ~1e-6 m² came out before the tolerance)
+        List<Burning> diagonal = new ArrayList<>();
+        for (int n = 1; n <= 5; n++) {
+            diagonal.add(new Burning(-33.70 - n / 100.0, 150.30 + n / 100.0, T0 + n * 60_000L));
+        }
+        FireGeometry g = FireGeometry.of(diagonal, HOUR);
+        assertThat(g.hull).isEmpty();
+        assertThat(g.areaKm2).isZero();
+        assertThat(g.headingDegrees).isNull();
+
+        // a bend of a metre over the same kilometres is a (thin) burnt area
+        diagonal.add(new Burning(-33.73, 150.33 + 1.0 / (R * Math.PI / 180 * Math.cos(Math.toRadians(33.73))), T0));
+        FireGeometry bent = FireGeometry.of(diagonal, HOUR);
+        assertThat(bent.hull).hasSize(3);
+        assertThat(bent.areaKm2).isGreaterThan(0);
+    }
+
     private static double signedArea(GeoPoint[] hull) {
         double twice = 0;
         for (int i = 0; i < hull.length; i++) {
