@@ -8,6 +8,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.bushfire.domain.Alert;
@@ -137,8 +138,16 @@ public abstract class SnsAlertSink<T> implements Sink<T> {
         SnsAlertSink<IncidentMessage> sink = forIncidents(settings);
         return stream -> {
             sink.checkEnvironment(stream.getExecutionEnvironment());
-            StreamSink.of(sink, NAME).attach(stream.keyBy(new ByAlertId()));
+            attachIncidents(sink, stream);
         };
+    }
+
+    /**
+     * How {@link #incidentStreamSink} attaches its sink: keyed by alertId, so one fire's messages stay in order,
+     * under this sink's name (and so its uid). Public for a test that wraps the real sink to inject faults.
+     */
+    public static void attachIncidents(Sink<IncidentMessage> sink, DataStream<IncidentMessage> stream) {
+        StreamSink.of(sink, NAME).attach(stream.keyBy(new ByAlertId()));
     }
 
     public SnsSettings settings() {

@@ -28,9 +28,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * A STANDARD SNS topic on fauxqs with an SQS queue subscribed to it: what a fire officer's subscription
  * receives. A standard topic has no deduplication, so every alert SNS was asked to publish shows up here.
  *
- * <p>Each notification is told apart by the SNS MessageId in its envelope (one per publish), so a message SQS
- * happened to deliver twice is not mistaken for an alert published twice. Its fire is read from the body the fire
- * officer reads ("Fire root: sensor 1, onset …" and the network attribute), independently of its alertId.
+ * <p>The job publishes each fire's incident messages — its alert, then updates and the all-clear — as {@code run}
+ * does. An alert ({@code msgType} Alert) is a {@link Notification}; the messages that follow it are kept apart
+ * ({@link #followUps()}). Each notification is told apart by the SNS MessageId in its envelope (one per publish),
+ * so a message SQS happened to deliver twice is not mistaken for one published twice. Its fire is read from the
+ * e-mail body the fire officer reads ("Fire root: sensor 1, onset …" and the network attribute), independently of
+ * its alertId. fauxqs hands an SQS subscriber the whole per-protocol structure (real SNS would pick its
+ * {@code default} body): the e-mail body is read from it.
  */
 final class AlertInbox implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,11 +43,15 @@ final class AlertInbox implements AutoCloseable {
     /** One published alert as received; {@code receivedNanos} is {@link System#nanoTime()} when it was polled. */
     record Notification(String snsMessageId, String alertId, Fire fire, long receivedNanos) {}
 
+    /** A message after a fire's alert (an update or the all-clear), as received. */
+    record FollowUp(String snsMessageId, String alertId, String msgType, int sequence) {}
+
     final String topicArn;
     private final String queueUrl;
     private final SnsClient sns;
     private final SqsClient sqs;
     private final Map<String, Notification> received = new LinkedHashMap<>();
+    private final Map<String, FollowUp> followUps = new LinkedHashMap<>();
 
     private AlertInbox(SnsClient sns, SqsClient sqs, String topicArn, String queueUrl) {
         this.sns = sns;
@@ -77,8 +85,7 @@ final class AlertInbox implements AutoCloseable {
                 return;
             }
             for (Message m : batch) {
-                Notification n = parse(m.body());
-                received.putIfAbsent(n.snsMessageId(), n);
+                take(m.body());
                 sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
             }
         }
@@ -136,21 +143,56 @@ final class AlertInbox implements AutoCloseable {
         return received.size();
     }
 
-    private static Notification parse(String body) {
+    /** The updates and all-clears received, each publish once. */
+    synchronized List<FollowUp> followUps() {
+        return new ArrayList<>(followUps.values());
+    }
+
+    /**
+     * Per alertId, the sequence numbers of every message received for it (the alert is 1), each publish once: a
+     * restore must continue a fire's sequence without leaving a number out.
+     */
+    synchronized Map<String, java.util.SortedSet<Integer>> sequencesByAlertId() {
+        Map<String, java.util.SortedSet<Integer>> sequences = new LinkedHashMap<>();
+        received.values().forEach(n -> sequences.computeIfAbsent(n.alertId(), a -> new java.util.TreeSet<>()).add(1));
+        followUps.values().forEach(f -> sequences.computeIfAbsent(f.alertId(), a -> new java.util.TreeSet<>())
+                .add(f.sequence()));
+        return sequences;
+    }
+
+    private void take(String body) {
         try {
             JsonNode envelope = JSON.readTree(body);
-            String text = envelope.path("Message").asText();
+            String snsMessageId = envelope.path("MessageId").asText();
+            String alertId = envelope.at("/MessageAttributes/alertId/Value").asText();
+            String msgType = envelope.at("/MessageAttributes/msgType/Value").asText();
+            if (!msgType.equals("Alert")) {
+                followUps.putIfAbsent(snsMessageId, new FollowUp(snsMessageId, alertId, msgType,
+                        Integer.parseInt(envelope.at("/MessageAttributes/sequence/Value").asText())));
+                return;
+            }
+            String text = emailBody(envelope.path("Message").asText());
             Matcher root = ROOT.matcher(text);
             if (!root.find()) {
                 throw new AssertionError("an SNS message without its fire root: " + text);
             }
             Fire fire = new Fire(envelope.at("/MessageAttributes/network/Value").asText(), root.group(1),
                     Instant.parse(root.group(2)).toEpochMilli());
-            return new Notification(envelope.path("MessageId").asText(),
-                    envelope.at("/MessageAttributes/alertId/Value").asText(), fire, System.nanoTime());
+            received.putIfAbsent(snsMessageId, new Notification(snsMessageId, alertId, fire, System.nanoTime()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The e-mail body of a per-protocol structure as fauxqs passes it on, or the message itself. */
+    private static String emailBody(String message) throws IOException {
+        if (message.startsWith("{")) {
+            JsonNode structure = JSON.readTree(message);
+            if (structure.path("email").isTextual()) {
+                return structure.get("email").asText();
+            }
+        }
+        return message;
     }
 
     @Override

@@ -195,7 +195,7 @@ class ElasticsearchOutageIntegrationTest {
         env.configure(Recovery.restartsAndCheckpoints(Duration.ofSeconds(1)));
         SnsSettings sns = SnsSettings.of(inbox.topicArn, LocalAws.REGION).withEndpoint(Service.SNS.endpoint()).checkReachable();
         new AlertingJob(config, new KinesisReadingsSource(LocalAws.kinesis(run)),
-                AlertingSinks.alertsTo(SnsAlertSink.streamSink(sns))).build(env);
+                AlertingSinks.incidentsTo(SnsAlertSink.incidentStreamSink(sns))).build(env);   // as run wires it
         return env.executeAsync("alerting " + run);
     }
 
@@ -209,7 +209,7 @@ class ElasticsearchOutageIntegrationTest {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(10));
         env.configure(conf);
         new AlertingJob(config, new KinesisReadingsSource(LocalAws.kinesis(run)),
-                AlertingSinks.alertsTo(ElasticsearchSinks.alerts(es))
+                AlertingSinks.incidentsTo(ElasticsearchSinks.incidents(es))                     // as index wires it
                         .rawReadingsTo(ElasticsearchSinks.rawReadings(es, config.threshold()))).build(env);
         return env.executeAsync("indexing " + run);
     }

@@ -306,7 +306,7 @@ class EventTimeOnRealStreamIntegrationTest {
         SnsSettings sns = SnsSettings.of(inbox.topicArn, LocalAws.REGION).withEndpoint(Service.SNS.endpoint())
                 .checkReachable();
         new AlertingJob(config, new KinesisReadingsSource(LocalAws.kinesis(stream)),
-                AlertingSinks.alertsTo(SnsAlertSink.streamSink(sns))).build(env);
+                AlertingSinks.incidentsTo(SnsAlertSink.incidentStreamSink(sns))).build(env);   // as run wires it
         return env.executeAsync("event time on a real stream: " + stream);
     }
 

@@ -11,45 +11,50 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.bushfire.domain.Alert;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.job.StreamSink;
 import org.bushfire.sns.SnsAlertSink;
 
 /**
- * The real {@link SnsAlertSink} with {@link InjectedFailure#SNS_WRITER} inside its writer: each alert goes to
- * the real writer first (published at once in at-least-once mode, held for the checkpoint in exactly-once
- * mode), then the point may fail the task. In exactly-once mode the real committer publishes, then
- * {@link InjectedFailure#SNS_COMMITTER} may fail it: a crash right after a commit.
+ * The real {@link SnsAlertSink} of incident messages, the one {@code run} uses, with
+ * {@link InjectedFailure#SNS_WRITER} inside its writer: each message goes to the real writer first (published at
+ * once in at-least-once mode, held for the checkpoint in exactly-once mode), then the point may fail the task —
+ * counting alerts only, so the struck message is a fire's alert. In exactly-once mode the real committer
+ * publishes, then {@link InjectedFailure#SNS_COMMITTER} may fail it: a crash right after a commit.
  */
 final class FailingSnsWriter {
     private FailingSnsWriter() {}
 
-    /** Attached under the real sink's name, so its uid ({@code sink/alerts to SNS}) is the production one. */
-    static StreamSink<Alert> around(SnsAlertSink sink) {
-        Sink<Alert> wrapped = sink instanceof SupportsCommitter ? committing(sink, (SupportsCommitter<?>) sink) : new Plain(sink);
-        return StreamSink.of(wrapped, SnsAlertSink.NAME);
+    /**
+     * The incident-message sink as {@code run} attaches it — keyed by alertId, under the real sink's name, so its
+     * uid ({@code sink/alerts to SNS}) is the production one — with the failure points inside.
+     */
+    static StreamSink<IncidentMessage> around(SnsAlertSink<IncidentMessage> sink) {
+        Sink<IncidentMessage> wrapped = sink instanceof SupportsCommitter
+                ? committing(sink, (SupportsCommitter<?>) sink) : new Plain(sink);
+        return stream -> SnsAlertSink.attachIncidents(wrapped, stream);
     }
 
-    private static <C> Sink<Alert> committing(Sink<Alert> sink, SupportsCommitter<C> committer) {
+    private static <C> Sink<IncidentMessage> committing(Sink<IncidentMessage> sink, SupportsCommitter<C> committer) {
         return new Committing<>(sink, committer);
     }
 
-    static class Plain implements Sink<Alert> {
+    static class Plain implements Sink<IncidentMessage> {
         private static final long serialVersionUID = 1L;
-        final Sink<Alert> delegate;
+        final Sink<IncidentMessage> delegate;
 
-        Plain(Sink<Alert> delegate) {
+        Plain(Sink<IncidentMessage> delegate) {
             this.delegate = delegate;
         }
 
         @Override
         @SuppressWarnings("deprecation")
-        public SinkWriter<Alert> createWriter(InitContext context) throws IOException {
+        public SinkWriter<IncidentMessage> createWriter(InitContext context) throws IOException {
             return new Writer(delegate.createWriter(context));
         }
 
         @Override
-        public SinkWriter<Alert> createWriter(WriterInitContext context) throws IOException {
+        public SinkWriter<IncidentMessage> createWriter(WriterInitContext context) throws IOException {
             return new Writer(delegate.createWriter(context));
         }
     }
@@ -58,21 +63,21 @@ final class FailingSnsWriter {
         private static final long serialVersionUID = 1L;
         private final SupportsCommitter<C> committer;
 
-        Committing(Sink<Alert> delegate, SupportsCommitter<C> committer) {
+        Committing(Sink<IncidentMessage> delegate, SupportsCommitter<C> committer) {
             super(delegate);
             this.committer = committer;
         }
 
         @Override
         @SuppressWarnings({"deprecation", "unchecked"})
-        public SinkWriter<Alert> createWriter(InitContext context) throws IOException {
-            return new CommittingWriter<>((CommittingSinkWriter<Alert, C>) delegate.createWriter(context));
+        public SinkWriter<IncidentMessage> createWriter(InitContext context) throws IOException {
+            return new CommittingWriter<>((CommittingSinkWriter<IncidentMessage, C>) delegate.createWriter(context));
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        public SinkWriter<Alert> createWriter(WriterInitContext context) throws IOException {
-            return new CommittingWriter<>((CommittingSinkWriter<Alert, C>) delegate.createWriter(context));
+        public SinkWriter<IncidentMessage> createWriter(WriterInitContext context) throws IOException {
+            return new CommittingWriter<>((CommittingSinkWriter<IncidentMessage, C>) delegate.createWriter(context));
         }
 
         @Override
@@ -97,7 +102,7 @@ final class FailingSnsWriter {
         public void commit(Collection<CommitRequest<C>> requests) throws IOException, InterruptedException {
             delegate.commit(requests);
             if (!requests.isEmpty()) {
-                InjectedFailure.SNS_COMMITTER.pass("a commit of " + requests.size() + " alerts");
+                InjectedFailure.SNS_COMMITTER.pass("a commit of " + requests.size() + " incident messages");
             }
         }
 
@@ -107,17 +112,17 @@ final class FailingSnsWriter {
         }
     }
 
-    static class Writer implements SinkWriter<Alert> {
-        final SinkWriter<Alert> delegate;
+    static class Writer implements SinkWriter<IncidentMessage> {
+        final SinkWriter<IncidentMessage> delegate;
 
-        Writer(SinkWriter<Alert> delegate) {
+        Writer(SinkWriter<IncidentMessage> delegate) {
             this.delegate = delegate;
         }
 
         @Override
-        public void write(Alert alert, Context context) throws IOException, InterruptedException {
-            delegate.write(alert, context);
-            InjectedFailure.SNS_WRITER.pass("alert " + alert.alertId);
+        public void write(IncidentMessage message, Context context) throws IOException, InterruptedException {
+            delegate.write(message, context);
+            InjectedFailure.SNS_WRITER.passIncidentMessage(message);
         }
 
         @Override
@@ -136,15 +141,15 @@ final class FailingSnsWriter {
         }
     }
 
-    static final class CommittingWriter<C> extends Writer implements CommittingSinkWriter<Alert, C> {
-        CommittingWriter(CommittingSinkWriter<Alert, C> delegate) {
+    static final class CommittingWriter<C> extends Writer implements CommittingSinkWriter<IncidentMessage, C> {
+        CommittingWriter(CommittingSinkWriter<IncidentMessage, C> delegate) {
             super(delegate);
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public Collection<C> prepareCommit() throws IOException, InterruptedException {
-            return ((CommittingSinkWriter<Alert, C>) delegate).prepareCommit();
+            return ((CommittingSinkWriter<IncidentMessage, C>) delegate).prepareCommit();
         }
     }
 }

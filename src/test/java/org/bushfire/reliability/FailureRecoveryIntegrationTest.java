@@ -29,7 +29,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.bushfire.domain.Alert;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.domain.Reading;
 import org.bushfire.elasticsearch.ElasticsearchSettings;
 import org.bushfire.elasticsearch.ElasticsearchSinks;
@@ -251,6 +251,16 @@ class FailureRecoveryIntegrationTest {
             assertThat(fire.getValue()).as("every copy of %s carries the fire's alertId", fire.getKey())
                     .extracting(Notification::alertId).containsOnly(fire.getKey().alertId());
         }
+        // Each fire's incident goes on across the faults: ridge-north and ridge-south burn on after their alerts,
+        // so ten minutes of event time later each sends an update (the job's default --update-every), the second
+        // one only after the restores of phase 3. Sequence numbers 1, 2, … with none left out by a restore.
+        System.out.printf("failure recovery, %s: %d updates after the alerts%n", delivery.cliName(),
+                inbox.followUps().size());
+        assertThat(inbox.followUps()).as("updates after the alerts").extracting(AlertInbox.FollowUp::msgType)
+                .contains("Update").containsOnly("Update");
+        inbox.sequencesByAlertId().forEach((alertId, sequences) -> assertThat(sequences)
+                .as("message sequence numbers received for %s", alertId)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, sequences.last()).boxed().toList()));
         if (delivery == AlertDelivery.EXACTLY_ONCE) {
             for (Map.Entry<Fire, List<Notification>> fire : received.entrySet()) {
                 assertThat(fire.getValue()).as("alerts published for %s", fire.getKey()).hasSize(1);
@@ -315,15 +325,17 @@ class FailureRecoveryIntegrationTest {
         AlertingConfig config = AlertingConfig.defaults();
         SnsSettings sns = SnsSettings.of(inbox.topicArn, LocalAws.REGION).withEndpoint(Service.SNS.endpoint())
                 .withDelivery(delivery).checkReachable();
-        StreamSink<Alert> toSns = FailingSnsWriter.around(SnsAlertSink.create(sns));
-        StreamSink<Alert> toAlertsIndex = ElasticsearchSinks.alerts(es);
+        // As run and index wire them: each fire's incident messages (its alert first) to SNS and the alerts index.
+        StreamSink<IncidentMessage> toSns = FailingSnsWriter.around(SnsAlertSink.forIncidents(sns));
+        StreamSink<IncidentMessage> toAlertsIndex = ElasticsearchSinks.incidents(es);
         StreamSink<Reading> toReadingsIndex = ElasticsearchSinks.rawReadings(es, config.threshold());
         AlertingSinks sinks = AlertingSinks
-                .alertsTo(stream -> {
-                    DataStream<Alert> alerts = stream.flatMap(new AfterForwarding<>(InjectedFailure.ALERT_PATH), stream.getType())
+                .incidentsTo(stream -> {
+                    DataStream<IncidentMessage> messages = stream.flatMap(
+                                    new AfterForwarding<>(InjectedFailure.ALERT_PATH), stream.getType())
                             .name("injected failure: alert path").uid("injected-failure-alert-path");
-                    toSns.attach(alerts);
-                    toAlertsIndex.attach(alerts);
+                    toSns.attach(messages);
+                    toAlertsIndex.attach(messages);
                 })
                 .rawReadingsTo(stream -> toReadingsIndex.attach(
                         stream.flatMap(new AfterForwarding<>(InjectedFailure.RAW_READINGS), stream.getType())

@@ -1,5 +1,6 @@
 package org.bushfire.reliability;
 
+import org.bushfire.domain.IncidentMessage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,16 @@ enum InjectedFailure {
     /** How often this point made a task fail since the last {@link #reset()}. */
     int failures() {
         return failures.get();
+    }
+
+    /**
+     * Counts a record that is a fire's alert and lets any other pass uncounted: on the incident path the struck
+     * record is the phase's alert, not an update or all-clear of an earlier phase's fire.
+     */
+    void passIncidentMessage(IncidentMessage message) {
+        if (message.stage == IncidentMessage.Stage.ALERT) {
+            pass("the alert message " + message.messageId);
+        }
     }
 
     /** Counts one record; throws for the record that reaches the armed count, once. */
@@ -86,7 +97,11 @@ enum InjectedFailure {
         @Override
         public void flatMap(T record, Collector<T> out) {
             out.collect(record);
-            point.pass(record);
+            if (record instanceof IncidentMessage message) {
+                point.passIncidentMessage(message);
+            } else {
+                point.pass(record);
+            }
         }
     }
 }

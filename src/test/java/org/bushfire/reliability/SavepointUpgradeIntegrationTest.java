@@ -29,7 +29,7 @@ import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.bushfire.domain.Alert;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.elasticsearch.ElasticsearchSettings;
 import org.bushfire.elasticsearch.ElasticsearchSinks;
 import org.bushfire.elasticsearch.IndexTemplates;
@@ -349,10 +349,11 @@ class SavepointUpgradeIntegrationTest {
         AlertingConfig config = AlertingConfig.defaults();
         SnsSettings sns = SnsSettings.of(inbox.topicArn, LocalAws.REGION).withEndpoint(Service.SNS.endpoint())
                 .withDelivery(AlertDelivery.EXACTLY_ONCE).checkReachable();
-        StreamSink<Alert> toSns = SnsAlertSink.streamSink(sns);
-        StreamSink<Alert> toAlertsIndex = ElasticsearchSinks.alerts(es);
+        // As run and index wire them: each fire's incident messages to SNS and the alerts index.
+        StreamSink<IncidentMessage> toSns = SnsAlertSink.incidentStreamSink(sns);
+        StreamSink<IncidentMessage> toAlertsIndex = ElasticsearchSinks.incidents(es);
         AlertingSinks sinks = AlertingSinks
-                .alertsTo(stream -> {
+                .incidentsTo(stream -> {
                     toSns.attach(stream);
                     toAlertsIndex.attach(stream);
                 })
