@@ -25,11 +25,13 @@ final class Keys {
     }
 
     /**
-     * The chain pattern's key: the chain start, folded into a fixed number of buckets. Keyed by chain start
-     * itself, every sensor that ever burnt would leave the pattern's empty per-key state behind forever (Flink
-     * CEP keeps a key's initial NFA state); folded, that remainder is at most {@link #CHAIN_START_BUCKETS} small
-     * entries, while a bucket still holds only a few lineages at a time. String hash codes are fixed by the
-     * Java specification, so a chain start lands in the same bucket after a restart or an upgrade.
+     * The chain pattern's key: the chain start, folded into a fixed number of buckets, so that the pattern's
+     * keys are bounded whatever the number of sensors that ever burnt, while a bucket still holds only a few
+     * lineages at a time. (The fold was made against a CEP that kept a key's initial NFA state forever; the
+     * CepOperator of Flink 1.20.5 clears a key's state once it is back at its start with nothing pending, and
+     * StateSizeTest shows a burnt fire's state released after the retention. The buckets stay: they cost
+     * nothing, and changing the key would change the savepoint layout.) String hash codes are fixed by the Java
+     * specification, so a chain start lands in the same bucket after a restart or an upgrade.
      */
     static final class ByChainStart implements KeySelector<LineageOnset, Integer> {
         static final int CHAIN_START_BUCKETS = 1 << 16;
