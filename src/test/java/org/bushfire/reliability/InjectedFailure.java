@@ -1,11 +1,12 @@
 package org.bushfire.reliability;
 
-import org.bushfire.domain.IncidentMessage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
+import org.bushfire.domain.IncidentMessage;
 
 /**
  * Places in the job graph where a test makes a task fail once. The MiniCluster runs in the test JVM and loads
@@ -89,17 +90,23 @@ enum InjectedFailure {
     static final class AfterForwarding<T> implements FlatMapFunction<T, T> {
         private static final long serialVersionUID = 1L;
         private final InjectedFailure point;
+        private final FilterFunction<T> counted;
 
+        /** Every record counts. */
         AfterForwarding(InjectedFailure point) {
+            this(point, record -> true);
+        }
+
+        /** Only the records {@code counted} accepts count; the others pass. */
+        AfterForwarding(InjectedFailure point, FilterFunction<T> counted) {
             this.point = point;
+            this.counted = counted;
         }
 
         @Override
-        public void flatMap(T record, Collector<T> out) {
+        public void flatMap(T record, Collector<T> out) throws Exception {
             out.collect(record);
-            if (record instanceof IncidentMessage message) {
-                point.passIncidentMessage(message);
-            } else {
+            if (counted.filter(record)) {
                 point.pass(record);
             }
         }

@@ -46,10 +46,11 @@ class DemoSimulationTest {
 
         // the reference fire is put out after its five batches: every one of its sensors last reports below T
         java.util.Map<String, JsonNode> lastOfReferenceSensor = new java.util.HashMap<>();
+        ObjectMapper json = new ObjectMapper();
         for (String line : lines) {
             JsonNode reading;
             try {
-                reading = new ObjectMapper().readTree(line);
+                reading = json.readTree(line);
             } catch (java.io.IOException malformed) {
                 continue; // a fault of the generated part (the reference part has none)
             }
