@@ -141,10 +141,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 progressEvery, err);
 
         Map<String, Object> totals = result.getAllAccumulatorResults();
-        err.printf("replay: %s readings, %s malformed, %s late, %s onsets, %s chains, %s alerts -> %s%n",
+        err.printf("replay: %s readings, %s malformed, %s late, %s onsets (%s after their fire's chain, not sent to "
+                        + "the pattern), %s chains, %s alerts -> %s%n",
                 total(totals, JobMetrics.READINGS), total(totals, JobMetrics.MALFORMED),
                 total(totals, JobMetrics.LATE), total(totals, JobMetrics.ONSETS),
-                total(totals, JobMetrics.CHAINS), total(totals, JobMetrics.ALERTS), alertsOut);
+                total(totals, JobMetrics.ONSETS_AFTER_CHAIN), total(totals, JobMetrics.CHAINS),
+                total(totals, JobMetrics.ALERTS), alertsOut);
         if (incidents != null) {
             err.printf("replay: %s incident messages -> %s%n", total(totals, JobMetrics.INCIDENT_MESSAGES),
                     incidentsOut != null && capOut != null ? incidentsOut + ", " + capOut

@@ -71,7 +71,7 @@ public final class AlertingJob {
 
         SingleOutputStreamOperator<LineageOnset> lineages = onsets
                 .keyBy(new Keys.ByNetwork())
-                .process(new FireTreeOrder(config.stateRetention(), config.chainLength()))
+                .process(new FireTreeOrder(config.stateRetention(), config.chainLength(), config.hopWindow()))
                 .name("fire tree order").uid("fire-tree-order");
 
         DataStream<InfectionChain> chains = CEP

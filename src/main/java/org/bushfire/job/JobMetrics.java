@@ -17,6 +17,11 @@ public final class JobMetrics {
     public static final String LATE_HOT = "readingsLateAtOnsets";
     public static final String ONSETS = "onsets";
     public static final String CHAINS = "chains";
+    /**
+     * Onsets of a fire that already has its chain, not sent to the chain pattern: they could only be part of
+     * chains completing later, which raise no alert (see {@link FireTreeOrder}). Their incident counts them.
+     */
+    public static final String ONSETS_AFTER_CHAIN = "onsetsAfterFireChain";
     public static final String ALERTS = "alerts";
     /** Messages of fire incidents: alerts, updates and all-clears. */
     public static final String INCIDENT_MESSAGES = "incidentMessages";

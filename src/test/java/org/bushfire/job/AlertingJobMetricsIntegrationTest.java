@@ -56,4 +56,28 @@ class AlertingJobMetricsIntegrationTest {
         assertThat(Replay.read(alerts)).hasSize(1);
         assertThat(Replay.read(raw)).as("raw readings include the late one").hasSize(7);
     }
+
+    @Test
+    void onsetsOfAFireAfterItsChainCompletedAreCountedAndNotSentToThePattern() throws Exception {
+        // A path of nine sensors a minute apart: the chain 1..5 completes at minute 5; sensors 6..9 heat later.
+        Path readings = Scenario.create()
+                .chain("default", minutes(1), minutes(1), 1, 2, 3, 4, 5, 6, 7, 8, 9)
+                .cold(10, minutes(20))
+                .write(dir.resolve("readings.jsonl"));
+        Path alerts = dir.resolve("alerts.jsonl");
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        new AlertingJob(AlertingConfig.defaults(), new JsonLinesReadingsSource(readings),
+                AlertingSinks.alertsTo(StreamSink.of(new JsonLinesFileSink<>(alerts, ContractJson::alert, true), "alerts", 1)))
+                .build(env);
+        Map<String, Object> totals = env.execute("held back").getAllAccumulatorResults();
+
+        assertThat(totals).containsEntry(JobMetrics.ONSETS, 9L)
+                .containsEntry(JobMetrics.ONSETS_AFTER_CHAIN, 4L)
+                .as("only the first chain is found: 2..6, 3..7, 4..8 and 5..9 would need the held-back onsets")
+                .containsEntry(JobMetrics.CHAINS, 1L)
+                .containsEntry(JobMetrics.ALERTS, 1L);
+        assertThat(Replay.chainOf(Replay.read(alerts).get(0))).containsExactly("1", "2", "3", "4", "5");
+    }
 }
