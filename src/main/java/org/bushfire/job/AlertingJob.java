@@ -46,7 +46,8 @@ public final class AlertingJob {
         DataStream<SensorRecord> records = source.open(env, decoder, ReadingWatermarks.strategy(config));
 
         // Split and filter where the source reads (chained to it), so they see each split's watermark as it is.
-        SingleOutputStreamOperator<Reading> onTime = records.process(new SplitReadings())
+        // Readings travel in their own compact form (ReadingWire): each crosses the exchange to the onsets.
+        SingleOutputStreamOperator<Reading> onTime = records.process(new SplitReadings(), ReadingWire.TYPE)
                 .setParallelism(records.getParallelism()).name("split readings").uid("split-readings");
         DataStream<Reading> late = onTime.getSideOutput(SplitReadings.LATE_READINGS);
         if (sinks.deadLetters != null) {

@@ -15,7 +15,7 @@ import org.bushfire.domain.SensorRecord;
  */
 public final class SplitReadings extends ProcessFunction<SensorRecord, Reading> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
-    public static final OutputTag<Reading> LATE_READINGS = new OutputTag<>("late-readings") {};
+    public static final OutputTag<Reading> LATE_READINGS = new OutputTag<>("late-readings", ReadingWire.TYPE);
 
     private transient Counter readings;
     private transient Counter malformed;

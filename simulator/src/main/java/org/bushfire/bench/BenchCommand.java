@@ -32,8 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * <ul>
  *   <li><b>bare</b>: parse → discard, the engine's limit for our format;
  *   <li><b>cold</b>: our real job graph on the workload's cold twin (same sensors and rounds, no fire);
- *   <li><b>pipeline</b>: our real job graph as {@code run} builds it (alerts, fire incidents, dead letters, raw
- *       readings), external sinks replaced by discarding ones;
+ *   <li><b>pipeline</b>: our real job graph as {@code run} builds it (fire incidents, alerts, dead letters),
+ *       external sinks replaced by discarding ones; with {@code --raw-readings} also the raw readings output that
+ *       {@code index} adds (every reading to a second exchange, towards the Elasticsearch writer);
  *   <li><b>naive</b>: the commonly published approach, as published ({@link NaiveChain}).
  * </ul>
  *
@@ -120,6 +121,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Runs of each variant; figures are their median (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warm-up-readings", defaultValue = "3000000",
+            description = "Before measuring, bare and the pipeline run in turn on a 10,000-sensor fire until each has "
+                    + "read this many readings: the JIT compiles the graph's code once, as a long-running job does, "
+                    + "instead of in the first measured runs (not reported; 0: one bare run only) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long warmUpReadings;
+
     @Option(names = "--max-seconds", defaultValue = "120",
             description = "Per-run limit of bare, cold and pipeline: a longer run is cut (default: ${DEFAULT-VALUE}).")
     int maxSeconds;
@@ -136,6 +144,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep-going", description = "Run larger fire-K workloads even after a smaller one's pipeline "
             + "was cut (by default they are reported as not run).")
     boolean keepGoing;
+
+    @Option(names = "--raw-readings", description = "Cold and pipeline also write every raw reading, as the "
+            + "indexing job (index) does, to a discarding sink (default: the alerting job as run builds it).")
+    boolean rawReadings;
+
+    @Option(names = "--readers", defaultValue = "1",
+            description = "Source subtasks reading the workload, for bare and the job alike: 1 as run reads Kinesis "
+                    + "(its polling reader is one subtask, so that shard idleness is judged against every shard), "
+                    + "or up to --parallelism, as the EFO reader and replay read (default: ${DEFAULT-VALUE}).")
+    int readers;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -201,8 +219,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ReadingDecoder decoder = new ReadingDecoder(config.maxClockSkew());
         Runtime runtime = Runtime.getRuntime();
-        out.printf(Locale.ROOT, "bench: parallelism %d, %d cores, %d runs per variant (median, min–max), net job runtime; "
-                + "limits %d s, naive %d s%n", parallelism, runtime.availableProcessors(), runs, maxSeconds, naiveMaxSeconds);
+        if (readers < 1 || readers > parallelism) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--readers must be between 1 and --parallelism (" + parallelism + "), was " + readers);
+        }
+        out.printf(Locale.ROOT, "bench: parallelism %d, %d reader(s), %d cores, %d runs per variant (median, min–max), "
+                + "net job runtime; limits %d s, naive %d s; pipeline: the graph run builds%s%n", parallelism, readers,
+                runtime.availableProcessors(), runs, maxSeconds, naiveMaxSeconds,
+                rawReadings ? ", with the raw readings index adds" : "");
 
         List<Map<String, Object>> results = new ArrayList<>();
         List<Fire> fireSizes = new ArrayList<>();
@@ -219,15 +243,14 @@ public final class BenchCommand implements Callable<Integer> {
                 continue;
             }
             long generating = System.nanoTime();
-            BenchWorkload workload = BenchWorkload.generate(s, seed, parallelism, config.chainLength());
+            BenchWorkload workload = BenchWorkload.generate(s, seed, readers, config.chainLength());
             BenchWorkload cold = workload.coldTwin();
             out.printf(Locale.ROOT, "%-12s %s: %,d readings (%d rounds, %.1f MB JSON), %d fires, %,d burning sensors; "
                             + "generated in %.1f s%n", s.name(), s.description(), workload.readings.length,
                     workload.rounds, workload.totalBytes() / 1e6, workload.fires, workload.burning,
                     (System.nanoTime() - generating) / 1e9);
-            if (!warm) { // class loading and JIT, not reported
-                BenchWorkload.current = workload;
-                new Timing("warm-up", maxSeconds).run(parallelism, env -> bareGraph(env, decoder));
+            if (!warm) {
+                warmUp(out, config, decoder, workload);
                 warm = true;
             }
             Measured m = measure(config, decoder, workload, cold);
@@ -247,6 +270,8 @@ public final class BenchCommand implements Callable<Integer> {
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("parallelism", parallelism);
+        result.put("readers", readers);
+        result.put("pipeline", rawReadings ? "run + raw readings" : "run");
         result.put("cores", runtime.availableProcessors());
         result.put("runs", runs);
         result.put("seed", seed);
@@ -257,7 +282,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (elasticsearch != null) {
             if (forElasticsearch == null) {
                 forElasticsearch = BenchWorkload.generate(Workloads.standard(sensors, rounds, fires, config.threshold()),
-                        seed, parallelism, config.chainLength());
+                        seed, readers, config.chainLength());
             }
             result.put("elasticsearch", elasticsearch(out, decoder, config, forElasticsearch));
         }
@@ -303,6 +328,37 @@ public final class BenchCommand implements Callable<Integer> {
         return specs;
     }
 
+    /**
+     * Class loading and JIT compilation, not reported. A graph's first runs in a JVM pay for compiling its code
+     * (on two cores the compiler threads take half the machine for several seconds): measured cold, the variant
+     * with more code (the pipeline) would be charged for it, which a long-running job pays once.
+     */
+    private void warmUp(PrintWriter out, AlertingConfig config, ReadingDecoder decoder, BenchWorkload first)
+            throws Exception {
+        if (warmUpReadings <= 0) {
+            BenchWorkload.current = first;
+            new Timing("warm-up", maxSeconds).run(parallelism, env -> bareGraph(env, decoder));
+            return;
+        }
+        long started = System.nanoTime();
+        BenchWorkload workload = BenchWorkload.generate(Workloads.fire(10_000, background, config.threshold()), seed,
+                readers, config.chainLength());
+        BenchWorkload.current = workload;
+        Timing bare = new Timing("warm-up bare", maxSeconds);
+        Timing pipeline = new Timing("warm-up pipeline", maxSeconds);
+        long read = 0;
+        do {
+            bare.run(parallelism, env -> bareGraph(env, decoder));
+            pipeline.run(parallelism, env -> pipelineGraph(env, config, rawReadings));
+            read += workload.readings.length;
+        } while (read < warmUpReadings);
+        BenchWorkload.current = null;
+        out.printf(Locale.ROOT, "warm-up: %d runs each of bare and pipeline on %s (%,d readings each), %.1f s; "
+                        + "not reported (last pipeline run %d ms, first %d ms)%n", pipeline.millis.size(),
+                workload.name(), read, (System.nanoTime() - started) / 1e9,
+                pipeline.millis.get(pipeline.millis.size() - 1), pipeline.millis.get(0));
+    }
+
     /** The variants' runs on one workload, interleaved. */
     private Measured measure(AlertingConfig config, ReadingDecoder decoder, BenchWorkload workload, BenchWorkload cold)
             throws Exception {
@@ -314,11 +370,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
             BenchWorkload.current = cold;
             if (!m.cold.cut) {
-                m.cold.run(parallelism, env -> pipelineGraph(env, config));
+                m.cold.run(parallelism, env -> pipelineGraph(env, config, rawReadings));
             }
             BenchWorkload.current = workload;
             if (!m.pipeline.cut) {
-                m.pipeline.run(parallelism, env -> pipelineGraph(env, config));
+                m.pipeline.run(parallelism, env -> pipelineGraph(env, config, rawReadings));
             }
         }
         BenchWorkload.current = workload;
@@ -336,17 +392,20 @@ public final class BenchCommand implements Callable<Integer> {
     private static void bareGraph(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env,
             ReadingDecoder decoder) {
         env.fromSource(InMemoryReadings.source(decoder), WatermarkStrategy.noWatermarks(), "bench readings")
-                .sinkTo(new DiscardingSink<>());
+                .setParallelism(InMemoryReadings.readers())
+                .sinkTo(new DiscardingSink<>()).setParallelism(InMemoryReadings.readers());
     }
 
+    /** The graph {@code run} builds (and with raw readings, what {@code index} adds), sinks discarding. */
     private static void pipelineGraph(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env,
-            AlertingConfig config) {
-        new AlertingJob(config, new InMemoryReadings(),
-                AlertingSinks.alertsTo(StreamSink.of(new DiscardingSink<>(), "alerts"))
-                        .alsoIncidentsTo(StreamSink.of(new DiscardingSink<>(), "incidents"))
-                        .deadLettersTo(StreamSink.of(new DiscardingSink<>(), "dead letters"))
-                        .rawReadingsTo(StreamSink.of(new DiscardingSink<>(), "raw readings")))
-                .build(env);
+            AlertingConfig config, boolean rawReadings) {
+        AlertingSinks sinks = AlertingSinks.incidentsTo(StreamSink.of(new DiscardingSink<>(), "incidents"))
+                .alsoAlertsTo(StreamSink.of(new DiscardingSink<>(), "alerts"))
+                .deadLettersTo(StreamSink.of(new DiscardingSink<>(), "dead letters"));
+        if (rawReadings) {
+            sinks.rawReadingsTo(StreamSink.of(new DiscardingSink<>(), "raw readings"));
+        }
+        new AlertingJob(config, new InMemoryReadings(), sinks).build(env);
     }
 
     /** One workload's figures. */

@@ -12,13 +12,21 @@ import org.bushfire.job.ReadingsSource;
 
 /**
  * The benchmark workload as a FLIP-27 source: each split walks its range of the pre-serialized readings and
- * decodes them with the job's decoder, so parsing is measured exactly as in production.
+ * decodes them with the job's decoder, so parsing is measured exactly as in production. It runs as many
+ * subtasks as the workload has blocks ({@code bench --readers}): one, as {@code run} reads Kinesis, or the
+ * job's parallelism, as the EFO reader and {@code replay} read.
  */
 final class InMemoryReadings implements ReadingsSource {
     @Override
     public DataStream<SensorRecord> open(
             StreamExecutionEnvironment env, ReadingDecoder decoder, WatermarkStrategy<SensorRecord> watermarks) {
-        return env.fromSource(source(decoder), watermarks, "bench readings").uid("bench-readings");
+        return env.fromSource(source(decoder), watermarks, "bench readings").uid("bench-readings")
+                .setParallelism(readers());
+    }
+
+    /** One source subtask per block of the workload: each reads its block in event-time order. */
+    static int readers() {
+        return BenchWorkload.current.partitions;
     }
 
     static DataGeneratorSource<SensorRecord> source(ReadingDecoder decoder) {

@@ -31,6 +31,7 @@ final class NaiveChain {
     static void build(StreamExecutionEnvironment env, ReadingDecoder decoder, WatermarkStrategy<SensorRecord> watermarks,
             double threshold) {
         DataStream<Reading> readings = env.fromSource(InMemoryReadings.source(decoder), watermarks, "bench readings")
+                .setParallelism(InMemoryReadings.readers())
                 .filter(r -> r.isReading())
                 .map(r -> {
                     READINGS.incrementAndGet();

@@ -35,6 +35,7 @@ final class Timing {
 
     /** Runs the job {@code graph} builds on a fresh local MiniCluster, within the limit. False when cut. */
     boolean run(int parallelism, Consumer<StreamExecutionEnvironment> graph) throws Exception {
+        System.gc(); // the garbage of the run before is collected before this one, not during it
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
         graph.accept(env);
         JobClient job = env.executeAsync("bench: " + variant);

@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** What the benchmark reports and what its workloads hold, not how fast: the figures are the benchmark's to print. */
@@ -18,13 +20,15 @@ class BenchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double T = 50;
 
-    @Test
-    void aTinyRunReportsEveryVariantWithOneAlertPerFireAndNoLateReadings() throws Exception {
+    /** One reader as run reads Kinesis, or two as replay and the EFO reader do: each split stays in event-time order. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aTinyRunReportsEveryVariantWithOneAlertPerFireAndNoLateReadings(int readers) throws Exception {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.setOut(new PrintWriter(out));
         int exit = cli.execute("--workloads", "fire", "--fire-sizes", "40,20", "--background", "30", "--runs", "1",
-                "--naive-max-seconds", "10");
+                "--naive-max-seconds", "10", "--warm-up-readings", "0", "--readers", Integer.toString(readers));
 
         assertThat(exit).as(out.toString()).isZero();
         String[] lines = out.toString().strip().split("\n");
@@ -46,6 +50,8 @@ class BenchCommandTest {
         assertThat(workloads.get(1).has("extra_ms_per_burning_sensor")).isTrue();
         assertThat(figures.get("fire_scaling").get("largest_burning").asInt()).isEqualTo(40);
         assertThat(out.toString()).contains("fire scaling", "largest / smallest");
+        assertThat(figures.get("readers").asInt()).isEqualTo(readers);
+        assertThat(figures.get("pipeline").asText()).isEqualTo("run");
     }
 
     @Test
@@ -199,6 +205,7 @@ class BenchCommandTest {
         cli.setOut(new PrintWriter(new StringWriter()));
         assertThat(cli.execute("--workloads", "bonfire")).isNotZero();
         assertThat(cli.execute("--rounds", "5")).isNotZero();
+        assertThat(cli.execute("--readers", "3", "--parallelism", "2")).as("more readers than subtasks").isNotZero();
     }
 
     private static JsonNode read(byte[] bytes) {
