@@ -288,7 +288,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (latencySeconds > 0) {
             LatencyRun.Result latency = LatencyRun.measure(config.withOutOfOrderness(latencyBound), parallelism,
-                    Duration.ofSeconds(latencySeconds), latencyBigFire, latencySmallFires, seed, out);
+                    readers, Duration.ofSeconds(latencySeconds), latencyBigFire, latencySmallFires, seed, out);
             result.put("latency", latency.toJson());
         }
         System.gc();

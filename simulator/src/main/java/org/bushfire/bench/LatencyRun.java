@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -46,6 +47,11 @@ import org.bushfire.simulator.Mesh;
  * stamped with that wall time; a source held back by backpressure sends late, and the lag is reported. An alert's
  * latency runs from the wall time its completing reading (the onset of the chain's last sensor) entered the job
  * to the wall time the alert reaches the sink. Only small fires' alerts count; the target is B + 2 s.
+ *
+ * <p>The sources send ten rounds past the measured length and then end, and the run waits for the job to finish
+ * (the final watermark), so every small fire's alert has left when the figures are taken: an alert still missing
+ * then is lost, not late. A small fire counts when the model spread it N − 1 hops from its root (a flare-up can
+ * leave a fire of six without a path of six, and then it rightly raises nothing).
  */
 final class LatencyRun {
     static final long ROUND_MILLIS = 1000;
@@ -79,7 +85,7 @@ final class LatencyRun {
             return o;
         }
 
-        /** Small fires whose alert had not left when the run ended. */
+        /** Small fires whose alert never left (the run waits for the job to finish). */
         int missing() {
             return Math.max(0, smallFires - latencies.size());
         }
@@ -113,8 +119,8 @@ final class LatencyRun {
         }
     }
 
-    static Result measure(AlertingConfig config, int parallelism, Duration length, int bigFire, int smallFires,
-            long seed, PrintWriter out) throws Exception {
+    static Result measure(AlertingConfig config, int parallelism, int readers, Duration length, int bigFire,
+            int smallFires, long seed, PrintWriter out) throws Exception {
         long seconds = length.toSeconds();
         long tail = config.outOfOrderness().toSeconds() + 15;
         if (seconds < tail + 10 || smallFires < 1) {
@@ -152,18 +158,20 @@ final class LatencyRun {
         byte[][] readings = new byte[ordered.size()][];
         int[] round = new int[ordered.size()];
         int i = 0;
-        for (int p = 0; p < parallelism; p++) {
-            for (int j = p; j < ordered.size(); j += parallelism) {
+        for (int p = 0; p < readers; p++) {
+            for (int j = p; j < ordered.size(); j += readers) {
                 readings[i] = ordered.get(j);
                 round[i++] = roundOf.get(j);
             }
         }
         int bigBurning = bigFire > 0 ? runs.get(0).spread().order().size() : 0;
+        int mustAlert = BenchWorkload.deepEnough(runs.get(runs.size() - 1).spread(), config.chainLength());
         long bigSpan = bigFire > 0 ? runs.get(0).lastInfectionTimestamp() - base : 0;
         out.printf(Locale.ROOT, "latency: real-time paced, a reading from each of %,d sensors every second (%,d readings),"
                         + " B = %d ms; a big fire of %,d sensors spreading over %.0f s in network big-1, %d small fires "
-                        + "in networks of %d%n", ordered.size() / rounds, ordered.size(),
-                config.outOfOrderness().toMillis(), bigBurning, bigSpan / 1e3, smallFires, SMALL_NETWORK);
+                        + "in networks of %d (%d of them with a path of %d, so an alert each)%n", ordered.size() / rounds,
+                ordered.size(), config.outOfOrderness().toMillis(), bigBurning, bigSpan / 1e3, smallFires,
+                SMALL_NETWORK, mustAlert, config.chainLength());
 
         ENTERED.clear();
         LATENCIES.clear();
@@ -174,16 +182,22 @@ final class LatencyRun {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
             ReadingsSource paced = (e, decoder, watermarks) -> e.fromSource(
                     new DataGeneratorSource<>(new PacedReadings(decoder, config.threshold()), readings.length,
-                            Types.POJO(SensorRecord.class)), watermarks, "paced readings");
+                            Types.POJO(SensorRecord.class)), watermarks, "paced readings").setParallelism(readers);
+            // The graph run builds: incidents to their sink, and the alerts timed where they leave.
             new AlertingJob(config, paced,
-                    AlertingSinks.alertsTo(StreamSink.of(new TimedAlerts(), "timed alerts"))
-                            .alsoIncidentsTo(StreamSink.of(new DiscardingSink<>(), "incidents"))
-                            .rawReadingsTo(StreamSink.of(new DiscardingSink<>(), "raw readings")))
+                    AlertingSinks.incidentsTo(StreamSink.of(new DiscardingSink<>(), "incidents"))
+                            .alsoAlertsTo(StreamSink.of(new TimedAlerts(), "timed alerts")))
                     .build(env);
             JobClient job = env.executeAsync("bench: latency");
             current.wallStart = System.currentTimeMillis() + 2000; // the sources start sending on the next rounds
-            Thread.sleep(Math.max(0, current.wallStart - System.currentTimeMillis()) + length.toMillis());
-            job.cancel().get(60, TimeUnit.SECONDS);
+            long limit = Math.max(0, current.wallStart - System.currentTimeMillis()) + rounds * ROUND_MILLIS + 120_000;
+            try {
+                job.getJobExecutionResult().get(limit, TimeUnit.MILLISECONDS); // the sources end after their rounds
+            } catch (TimeoutException e) {
+                job.cancel().get(60, TimeUnit.SECONDS);
+                out.printf(Locale.ROOT, "latency: the job had not finished %d s after its last round; cancelled%n",
+                        limit / 1000 - rounds);
+            }
         } finally {
             current = null;
         }
@@ -193,12 +207,16 @@ final class LatencyRun {
         }
         Collections.sort(sorted);
         Result result = new Result(sorted, config.outOfOrderness().toMillis(), MAX_SOURCE_LAG.get(), bigBurning, bigSpan,
-                BIG_ALERTS.get(), smallFires);
-        out.printf(Locale.ROOT, "latency  %d small-fire alerts of %d fires (%d still missing at the end): p50 %s, p95 %s, "
+                BIG_ALERTS.get(), mustAlert);
+        out.printf(Locale.ROOT, "latency  %d small-fire alerts of %d fires that must alert (%d missing): p50 %s, p95 %s, "
                         + "p99 %s, max %s (target p99 ≤ B + 2 s = %d ms); sources fell behind the clock by up to %d ms; "
-                        + "big fire alerts: %d%n", sorted.size(), smallFires, result.missing(), result.describe(50),
+                        + "big fire alerts: %d%n", sorted.size(), mustAlert, result.missing(), result.describe(50),
                 result.describe(95), result.describe(99), result.describe(100),
                 config.outOfOrderness().toMillis() + 2000, MAX_SOURCE_LAG.get(), BIG_ALERTS.get());
+        if (sorted.size() > mustAlert) {
+            out.printf(Locale.ROOT, "latency: %d small-fire alerts, more than the %d fires with a path of %d%n",
+                    sorted.size(), mustAlert, config.chainLength());
+        }
         return result;
     }
 
