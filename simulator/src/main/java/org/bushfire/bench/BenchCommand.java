@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.bushfire.cli.DurationConverter;
 import org.bushfire.domain.ReadingDecoder;
@@ -149,6 +150,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "indexing job (index) does, to a discarding sink (default: the alerting job as run builds it).")
     boolean rawReadings;
 
+    @Option(names = "--state-backend", defaultValue = "hashmap", paramLabel = "hashmap|rocksdb",
+            description = "The state backend of cold and pipeline (and bare, which keeps none): hashmap as a local run, "
+                    + "rocksdb as the EMR cluster runs the job (default: ${DEFAULT-VALUE}).")
+    String stateBackend;
+
     @Option(names = "--readers", defaultValue = "1",
             description = "Source subtasks reading the workload, for bare and the job alike: 1 as run reads Kinesis "
                     + "(its polling reader is one subtask, so that shard idleness is judged against every shard), "
@@ -219,13 +225,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ReadingDecoder decoder = new ReadingDecoder(config.maxClockSkew());
         Runtime runtime = Runtime.getRuntime();
+        if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--state-backend must be hashmap or rocksdb, was " + stateBackend);
+        }
+        Configuration jobConfiguration = new Configuration();
+        jobConfiguration.setString("state.backend.type", stateBackend);
+        Timing.jobConfiguration = jobConfiguration;
         if (readers < 1 || readers > parallelism) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--readers must be between 1 and --parallelism (" + parallelism + "), was " + readers);
         }
         out.printf(Locale.ROOT, "bench: parallelism %d, %d reader(s), %d cores, %d runs per variant (median, min–max), "
-                + "net job runtime; limits %d s, naive %d s; pipeline: the graph run builds%s%n", parallelism, readers,
-                runtime.availableProcessors(), runs, maxSeconds, naiveMaxSeconds,
+                + "net job runtime; limits %d s, naive %d s; state backend %s; pipeline: the graph run builds%s%n",
+                parallelism, readers,
+                runtime.availableProcessors(), runs, maxSeconds, naiveMaxSeconds, stateBackend,
                 rawReadings ? ", with the raw readings index adds" : "");
 
         List<Map<String, Object>> results = new ArrayList<>();
@@ -271,6 +285,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("parallelism", parallelism);
         result.put("readers", readers);
+        result.put("state_backend", stateBackend);
         result.put("pipeline", rawReadings ? "run + raw readings" : "run");
         result.put("cores", runtime.availableProcessors());
         result.put("runs", runs);

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -21,6 +22,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * limit", and the figure says so.
  */
 final class Timing {
+    /** The configuration of every timed job (the state backend: {@code bench --state-backend}). */
+    static volatile Configuration jobConfiguration = new Configuration();
+
     final String variant;
     final int limitSeconds;
     final List<Long> millis = new ArrayList<>();
@@ -36,7 +40,7 @@ final class Timing {
     /** Runs the job {@code graph} builds on a fresh local MiniCluster, within the limit. False when cut. */
     boolean run(int parallelism, Consumer<StreamExecutionEnvironment> graph) throws Exception {
         System.gc(); // the garbage of the run before is collected before this one, not during it
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, jobConfiguration);
         graph.accept(env);
         JobClient job = env.executeAsync("bench: " + variant);
         try {

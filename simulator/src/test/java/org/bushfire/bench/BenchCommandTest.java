@@ -206,6 +206,7 @@ class BenchCommandTest {
         assertThat(cli.execute("--workloads", "bonfire")).isNotZero();
         assertThat(cli.execute("--rounds", "5")).isNotZero();
         assertThat(cli.execute("--readers", "3", "--parallelism", "2")).as("more readers than subtasks").isNotZero();
+        assertThat(cli.execute("--state-backend", "memory")).as("no such state backend").isNotZero();
     }
 
     private static JsonNode read(byte[] bytes) {
