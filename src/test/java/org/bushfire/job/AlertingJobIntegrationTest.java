@@ -308,6 +308,27 @@ class AlertingJobIntegrationTest {
     }
 
     @Test
+    void anInfectorFoundAfterItsFireAlertedGivesLaterOnsetsAFireOfTheirOwnWithItsChain() {
+        // Node 1 names 100, which has no onset yet: the fire's root is 1, and 1..5 alerts at minute 5. Node 6 heats
+        // at minute 6, still under root 1. Then 100's onset comes (minute 7: after the node it infected, inconsistent
+        // data): walks from then on reach 100, so 7 belongs to a fire rooted at 100 — another fire, whose chain runs
+        // through 6. Holding 6 back from the pattern because root 1's fire had its chain would lose that chain.
+        Replay replay = Replay.run(dir, Scenario.create()
+                .hot(1, minutes(1), 100)
+                .hot(2, minutes(2), 1)
+                .hot(3, minutes(3), 2)
+                .hot(4, minutes(4), 3)
+                .hot(5, minutes(5), 4)
+                .hot(6, minutes(6), 5)
+                .hot(100, minutes(7), null)
+                .hot(7, minutes(8), 6)
+                .inEventTimeOrder());
+
+        assertThat(replay.alerts).extracting(a -> a.get("fireRoot").asText() + ": " + String.join(" ", Replay.chainOf(a)))
+                .containsExactlyInAnyOrder("1: 1 2 3 4 5", "100: 3 4 5 6 7");
+    }
+
+    @Test
     void twoIgnitionsInOneNetworkAreTwoFires() {
         Replay replay = Replay.run(dir, Scenario.create()
                 .chain("default", minutes(1), minutes(1), 1, 2, 3, 4, 5)

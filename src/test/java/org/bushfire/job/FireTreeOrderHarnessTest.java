@@ -197,11 +197,11 @@ class FireTreeOrderHarnessTest {
 
     @Test
     void aFireWhoseRootNamesAnUnknownInfectorKeepsEveryOnsetGoing() throws Exception {
-        // Node 1 names 0, which has no onset (yet): if 0's onset is released later, the fire gets root 0 — a
+        // Node 1 names z, which has no onset (yet): if z's onset is released later, the fire gets root z — a
         // new fire key with an alert of its own, whose chains may run through these later onsets.
         harness.close();
         harness = harness(WINDOW);
-        add(onset("1", MINUTE, "0"));
+        add(onset("1", MINUTE, "z"));
         add(onset("2", 2 * MINUTE, "1"));
         add(onset("3", 3 * MINUTE, "2"));
         add(onset("4", 4 * MINUTE, "3"));
