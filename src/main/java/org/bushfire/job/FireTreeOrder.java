@@ -185,13 +185,19 @@ public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Lin
                 rememberChain(fire, released.timestamp(), ctx);
             }
         }
-        long expiry = timestamp + retentionMillis;
-        List<String> alreadyExpiring = expiring.get(expiry);
-        if (alreadyExpiring != null) {
-            nodes.addAll(alreadyExpiring);
+        forgetAt(expiring, timestamp + retentionMillis, nodes, ctx);
+    }
+
+    /** Adds {@code keys} to what {@code schedule} forgets at {@code at}, and makes sure a timer fires then. */
+    private static void forgetAt(MapState<Long, List<String>> schedule, long at, List<String> keys,
+            OnTimerContext ctx) throws Exception {
+        List<String> already = schedule.get(at);
+        List<String> all = new ArrayList<>(keys);
+        if (already != null) {
+            all.addAll(already);
         }
-        expiring.put(expiry, nodes);
-        ctx.timerService().registerEventTimeTimer(expiry);
+        schedule.put(at, all);
+        ctx.timerService().registerEventTimeTimer(at);
     }
 
     /**
@@ -221,8 +227,7 @@ public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Lin
         long later = known.get(walk.path.get(0)).onsetTimestamp;
         for (int i = 1; i < chainLength; i++) {
             long earlier = known.get(walk.path.get(i)).onsetTimestamp;
-            long hop = later - earlier;
-            if (hop < 0 || hop > hopWindowMillis) {
+            if (!InfectionChainPattern.isHop(earlier, later, hopWindowMillis)) {
                 return false;
             }
             later = earlier;
@@ -232,12 +237,7 @@ public final class FireTreeOrder extends KeyedProcessFunction<String, Onset, Lin
 
     private void rememberChain(String fire, long completed, OnTimerContext ctx) throws Exception {
         firesWithChain.put(fire, completed);
-        long expiry = completed + retentionMillis;
-        List<String> fires = firesExpiring.get(expiry);
-        List<String> updated = fires == null ? new ArrayList<>() : new ArrayList<>(fires);
-        updated.add(fire);
-        firesExpiring.put(expiry, updated);
-        ctx.timerService().registerEventTimeTimer(expiry);
+        forgetAt(firesExpiring, completed + retentionMillis, List.of(fire), ctx);
     }
 
     /**

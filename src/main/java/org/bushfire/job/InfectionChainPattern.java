@@ -57,6 +57,15 @@ public final class InfectionChainPattern {
                 .within(span);
     }
 
+    /**
+     * The contract's hop: the infected sensor's onset no earlier than its infector's and at most W after it. The
+     * pattern's condition and the fire tree's "has this fire its chain" both ask it.
+     */
+    static boolean isHop(long infectorOnset, long infectedOnset, long hopWindowMillis) {
+        long hop = infectedOnset - infectorOnset;
+        return hop >= 0 && hop <= hopWindowMillis;
+    }
+
     /** Only the copy of an onset routed to its own node may start a chain. */
     static final class StartsLineage extends SimpleCondition<LineageOnset> {
         private static final long serialVersionUID = 1L;
@@ -105,8 +114,7 @@ public final class InfectionChainPattern {
                     || !candidate.network().equals(previous.network())) {
                 return false;
             }
-            long hop = candidate.onset.timestamp() - previous.onset.timestamp();
-            return hop >= 0 && hop <= hopWindowMillis;
+            return isHop(previous.onset.timestamp(), candidate.onset.timestamp(), hopWindowMillis);
         }
     }
 
