@@ -1,5 +1,6 @@
 package org.bushfire.job;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -60,7 +61,9 @@ public final class AlertingJob {
         // Every reading goes on to the onsets, cold ones too: a burning sensor's cooling is news for its incident.
         SingleOutputStreamOperator<Onset> detected = onTime
                 .keyBy(new Keys.ByNode())
-                .process(new OnsetDetector(config.stateRetention(), config.threshold())).name("onsets").uid("onsets");
+                .transform("onsets", TypeInformation.of(Onset.class),
+                        OnsetDetector.operator(config.stateRetention(), config.threshold()))
+                .uid("onsets");
         if (sinks.lateReadings != null) {
             // Late at the source, or late where all sources meet (already among the raw readings above).
             sinks.lateReadings.attach(late.union(detected.getSideOutput(SplitReadings.LATE_READINGS)));

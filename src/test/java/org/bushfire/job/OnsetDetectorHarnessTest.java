@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.bushfire.domain.Onset;
 import org.bushfire.domain.Reading;
 import org.junit.jupiter.api.AfterEach;
@@ -21,8 +20,14 @@ class OnsetDetectorHarnessTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new OnsetDetector(RETENTION, 50.0), new Keys.ByNode(), Types.STRING);
+        harness = onsetsStep();
+        harness.open();
+    }
+
+    /** The step as the job runs it ({@link OnsetDetector#operator}), not yet opened. */
+    static KeyedOneInputStreamOperatorTestHarness<String, Reading, Onset> onsetsStep() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                OnsetDetector.operator(RETENTION, 50.0), new Keys.ByNode(), Types.STRING);
     }
 
     @AfterEach
@@ -55,8 +60,8 @@ class OnsetDetectorHarnessTest {
         harness.processElement(hot("4", 2 * MINUTE, "7"), 2 * MINUTE);
         harness.processWatermark(3 * MINUTE);
         assertThat(harness.extractOutputValues()).hasSize(1);
-        assertThat(harness.numKeyedStateEntries()).as("the node is remembered as burning: onset, newest reading")
-                .isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("the node is remembered as burning: one value")
+                .isEqualTo(1);
 
         harness.processWatermark(MINUTE + RETENTION.toMillis());
 
@@ -82,9 +87,8 @@ class OnsetDetectorHarnessTest {
         harness.processElement(hot("4", MINUTE, "3"), MINUTE);
         harness.processWatermark(MINUTE);
 
-        KeyedOneInputStreamOperatorTestHarness<String, Reading, Onset> other =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new OnsetDetector(RETENTION, 50.0), new Keys.ByNode(), Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, Reading, Onset> other = onsetsStep();
+        other.open();
         other.processElement(hot("4", MINUTE, "3"), MINUTE);
         other.processElement(hot("4", MINUTE, null), MINUTE);
         other.processWatermark(MINUTE);

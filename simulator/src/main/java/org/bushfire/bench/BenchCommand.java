@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.bushfire.cli.DurationConverter;
 import org.bushfire.domain.ReadingDecoder;
@@ -155,6 +157,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "rocksdb as the EMR cluster runs the job (default: ${DEFAULT-VALUE}).")
     String stateBackend;
 
+    @Option(names = "--managed-memory", defaultValue = "1372m", paramLabel = "SIZE",
+            description = "Flink managed memory of the local TaskManager, which RocksDB takes for its block cache and "
+                    + "write buffers (default: ${DEFAULT-VALUE}, what deploy/emr-bootstrap/create-cluster.sh gives one "
+                    + "TaskManager of the smallest type it sizes, m5.xlarge; a MiniCluster's own default is 128m, which "
+                    + "makes RocksDB flush and compact without pause).")
+    String managedMemory;
+
     @Option(names = "--readers", defaultValue = "1",
             description = "Source subtasks reading the workload, for bare and the job alike: 1 as run reads Kinesis "
                     + "(its polling reader is one subtask, so that shard idleness is judged against every shard), "
@@ -231,15 +240,22 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Configuration jobConfiguration = new Configuration();
         jobConfiguration.setString("state.backend.type", stateBackend);
+        try {
+            jobConfiguration.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--managed-memory must be a size such as 1372m or 2g, was " + managedMemory);
+        }
         Timing.jobConfiguration = jobConfiguration;
         if (readers < 1 || readers > parallelism) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--readers must be between 1 and --parallelism (" + parallelism + "), was " + readers);
         }
         out.printf(Locale.ROOT, "bench: parallelism %d, %d reader(s), %d cores, %d runs per variant (median, min–max), "
-                + "net job runtime; limits %d s, naive %d s; state backend %s; pipeline: the graph run builds%s%n",
+                + "net job runtime; limits %d s, naive %d s; state backend %s%s; pipeline: the graph run builds%s%n",
                 parallelism, readers,
                 runtime.availableProcessors(), runs, maxSeconds, naiveMaxSeconds, stateBackend,
+                stateBackend.equals("rocksdb") ? " (managed memory " + managedMemory + ")" : "",
                 rawReadings ? ", with the raw readings index adds" : "");
 
         List<Map<String, Object>> results = new ArrayList<>();
@@ -286,6 +302,7 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("parallelism", parallelism);
         result.put("readers", readers);
         result.put("state_backend", stateBackend);
+        result.put("managed_memory", managedMemory);
         result.put("pipeline", rawReadings ? "run + raw readings" : "run");
         result.put("cores", runtime.availableProcessors());
         result.put("runs", runs);

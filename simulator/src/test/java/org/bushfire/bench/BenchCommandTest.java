@@ -212,6 +212,16 @@ class BenchCommandTest {
         assertThat(cli.execute("--state-backend", "memory")).as("no such state backend").isNotZero();
     }
 
+    @Test
+    void aManagedMemoryThatIsNoSizeIsRefusedSayingWhatToWrite() {
+        CommandLine cli = new CommandLine(new BenchCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cli.execute("--state-backend", "rocksdb", "--managed-memory", "plenty")).isNotZero();
+        assertThat(err.toString()).contains("--managed-memory must be a size such as 1372m or 2g, was plenty");
+    }
+
     private static JsonNode read(byte[] bytes) {
         try {
             return JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
