@@ -37,7 +37,7 @@ import org.bushfire.domain.Reading;
  * <p><b>A reading touches state only when it changes what the state says.</b> The state of a sensor is one value
  * ({@link SensorHeat}): its candidate and newest readings while the onset waits for the watermark, then its
  * onset. Beside it, in memory, the step keeps which sensors it holds state for and, for the burning ones, the
- * newest reading's event time and heat ({@link Remembered}, a few dozen bytes a sensor, as many as there are
+ * newest reading's event time and heat ({@link Remembered}, some 150 bytes of heap a sensor, as many as there are
  * sensors with state: bounded by the retention). So a cold sensor's reading and a burning sensor's every later
  * reading cost no state access at all — on RocksDB, as the job runs on EMR, each access is a call into the store
  * and every write is something its flushes and compactions carry — and state is read and written only for a
