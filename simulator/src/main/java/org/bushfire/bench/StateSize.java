@@ -36,6 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.bushfire.cli.DurationConverter;
 import org.bushfire.domain.Alert;
+import org.bushfire.domain.IncidentMessage;
 import org.bushfire.domain.Reading;
 import org.bushfire.domain.ReadingDecoder;
 import org.bushfire.job.AlertingConfig;
@@ -138,7 +139,8 @@ final class StateSize implements AutoCloseable {
         Configuration jobConf = clusterConfiguration();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, jobConf);
         new AlertingJob(config, new HeldReadings(),
-                AlertingSinks.alertsTo(StreamSink.of(new WatermarkProbe(), "alerts"))
+                AlertingSinks.alertsTo(StreamSink.of(WatermarkProbe.alerts(), "alerts"))
+                        .alsoIncidentsTo(StreamSink.of(WatermarkProbe.incidents(), "incidents"))
                         .lateReadingsTo(StreamSink.of(new CountLate(), "late readings")))
                 .build(env);
         JobID job = cluster.submitJob(env.getStreamGraph().getJobGraph()).get(60, TimeUnit.SECONDS).getJobID();
@@ -163,10 +165,10 @@ final class StateSize implements AutoCloseable {
 
     private void awaitSinkWatermark(JobID job, long watermark) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (SINK_WATERMARKS.size() < parallelism
+        while (SINK_WATERMARKS.size() < 2 * parallelism
                 || SINK_WATERMARKS.values().stream().anyMatch(w -> w < watermark)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the watermark did not reach " + watermark + " at the alerts' sink "
+                throw new IllegalStateException("the watermark did not reach " + watermark + " at the alerts' and incidents' sinks "
                         + "within " + timeout + " (sink watermarks: " + SINK_WATERMARKS + "; job "
                         + cluster.getJobStatus(job).get() + ")");
             }
@@ -356,23 +358,43 @@ final class StateSize implements AutoCloseable {
         }
     }
 
-    /** The alerts' sink: counts alerts and records the watermark each subtask has seen. */
-    static final class WatermarkProbe implements Sink<Alert> {
+    /**
+     * The alerts' and the incidents' sinks: each records the watermark its subtasks have seen (the snapshot waits
+     * until both have it, so every operator before them has fired its timers up to it); the alerts' counts alerts.
+     */
+    static final class WatermarkProbe<T> implements Sink<T> {
         private static final long serialVersionUID = 1L;
+        /** Incidents' subtasks are recorded after the alerts' ones. */
+        static final int INCIDENTS = 1_000;
+        private final int firstSlot;
+
+        private WatermarkProbe(int firstSlot) {
+            this.firstSlot = firstSlot;
+        }
+
+        static WatermarkProbe<Alert> alerts() {
+            return new WatermarkProbe<>(0);
+        }
+
+        static WatermarkProbe<IncidentMessage> incidents() {
+            return new WatermarkProbe<>(INCIDENTS);
+        }
 
         @Override
         @SuppressWarnings("deprecation")
-        public SinkWriter<Alert> createWriter(InitContext context) {
-            int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        public SinkWriter<T> createWriter(InitContext context) {
+            int slot = firstSlot + context.getTaskInfo().getIndexOfThisSubtask();
             return new SinkWriter<>() {
                 @Override
-                public void write(Alert alert, Context ctx) {
-                    ALERTS.incrementAndGet();
+                public void write(T element, Context ctx) {
+                    if (element instanceof Alert) {
+                        ALERTS.incrementAndGet();
+                    }
                 }
 
                 @Override
                 public void writeWatermark(Watermark watermark) {
-                    SINK_WATERMARKS.merge(subtask, watermark.getTimestamp(), Math::max);
+                    SINK_WATERMARKS.merge(slot, watermark.getTimestamp(), Math::max);
                 }
 
                 @Override
