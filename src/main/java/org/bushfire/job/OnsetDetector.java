@@ -73,7 +73,7 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
         this.threshold = threshold;
     }
 
-    /** The step as the job runs it: the detector, plus rebuilding what it remembers (and earlier versions' state) on restore. */
+    /** The step as the job runs it: on restore, earlier versions' state is taken over and the memory rebuilt. */
     public static KeyedProcessOperator<String, Reading, Onset> operator(Duration retention, double threshold) {
         return new Operator(new OnsetDetector(retention, threshold));
     }
@@ -209,7 +209,7 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
     }
 
     /** On restore: what the step remembers, from the state (its keys and whether each onset is decided). */
-    int rememberFromState(KeyedStateBackend<String> backend) throws Exception {
+    void rememberFromState(KeyedStateBackend<String> backend) throws Exception {
         List<String> keys;
         try (Stream<String> withState = backend.getKeys(SENSOR_HEAT, VoidNamespace.INSTANCE)) {
             keys = withState.collect(Collectors.toList());
@@ -221,7 +221,6 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
                 remembered.computeIfAbsent(key, k -> new Remembered()).burning = state.onsetTimestamp != null;
             }
         }
-        return keys.size();
     }
 
     /**
@@ -229,9 +228,9 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
      * restore from their savepoint takes each sensor's over into one {@code sensor-heat} value, once, before the
      * first reading, and clears them; the timers they set (candidate, retention) are restored as they were and
      * mean the same. Only sensors with a candidate or an onset have any, so this is bounded by the burning
-     * sensors of the last retention. Returns how many sensors it took over.
+     * sensors of the last retention.
      */
-    int takeOverEarlierState(KeyedStateBackend<String> backend) throws Exception {
+    void takeOverEarlierState(KeyedStateBackend<String> backend) throws Exception {
         Set<String> keys = new LinkedHashSet<>();
         for (String name : List.of(EARLIER_ONSET, EARLIER_CANDIDATE)) {
             try (Stream<String> named = backend.getKeys(name, VoidNamespace.INSTANCE)) {
@@ -239,14 +238,13 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
             }
         }
         if (keys.isEmpty()) {
-            return 0; // a fresh start or this version's own savepoint: nothing registered under those names
+            return; // a fresh start or this version's own savepoint: nothing registered under those names
         }
         ValueState<Reading> earlierCandidate =
                 earlier(backend, new ValueStateDescriptor<>(EARLIER_CANDIDATE, Types.POJO(Reading.class)));
         ValueState<Long> earlierOnset = earlier(backend, new ValueStateDescriptor<>(EARLIER_ONSET, Types.LONG));
         ValueState<Reading> earlierNewest =
                 earlier(backend, new ValueStateDescriptor<>(EARLIER_NEWEST, Types.POJO(Reading.class)));
-        int taken = 0;
         for (String key : keys) {
             backend.setCurrentKey(key);
             Reading candidate = earlierCandidate.value();
@@ -265,9 +263,7 @@ public final class OnsetDetector extends KeyedProcessFunction<String, Reading, O
             earlierCandidate.clear();
             earlierOnset.clear();
             earlierNewest.clear();
-            taken++;
         }
-        return taken;
     }
 
     private static <T> ValueState<T> earlier(KeyedStateBackend<String> backend, ValueStateDescriptor<T> descriptor)

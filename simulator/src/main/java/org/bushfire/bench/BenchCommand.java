@@ -164,6 +164,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + "makes RocksDB flush and compact without pause).")
     String managedMemory;
 
+    /** Every timed job's configuration, from --state-backend and --managed-memory (the latency run's too). */
+    private Configuration jobConfiguration;
+
     @Option(names = "--readers", defaultValue = "1",
             description = "Source subtasks reading the workload, for bare and the job alike: 1 as run reads Kinesis "
                     + "(its polling reader is one subtask, so that shard idleness is judged against every shard), "
@@ -238,7 +241,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--state-backend must be hashmap or rocksdb, was " + stateBackend);
         }
-        Configuration jobConfiguration = new Configuration();
+        jobConfiguration = new Configuration();
         jobConfiguration.setString("state.backend.type", stateBackend);
         try {
             jobConfiguration.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
@@ -246,7 +249,6 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--managed-memory must be a size such as 1372m or 2g, was " + managedMemory);
         }
-        Timing.jobConfiguration = jobConfiguration;
         if (readers < 1 || readers > parallelism) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--readers must be between 1 and --parallelism (" + parallelism + "), was " + readers);
@@ -319,8 +321,9 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("elasticsearch", elasticsearch(out, decoder, config, forElasticsearch));
         }
         if (latencySeconds > 0) {
-            LatencyRun.Result latency = LatencyRun.measure(config.withOutOfOrderness(latencyBound), parallelism,
-                    readers, Duration.ofSeconds(latencySeconds), latencyBigFire, latencySmallFires, seed, out);
+            LatencyRun.Result latency = LatencyRun.measure(config.withOutOfOrderness(latencyBound), jobConfiguration,
+                    parallelism, readers, Duration.ofSeconds(latencySeconds), latencyBigFire, latencySmallFires, seed,
+                    out);
             result.put("latency", latency.toJson());
         }
         System.gc();
@@ -369,15 +372,15 @@ public final class BenchCommand implements Callable<Integer> {
             throws Exception {
         if (warmUpReadings <= 0) {
             BenchWorkload.current = first;
-            new Timing("warm-up", maxSeconds).run(parallelism, env -> bareGraph(env, decoder));
+            new Timing("warm-up", maxSeconds, jobConfiguration).run(parallelism, env -> bareGraph(env, decoder));
             return;
         }
         long started = System.nanoTime();
         BenchWorkload workload = BenchWorkload.generate(Workloads.fire(10_000, background, config.threshold()), seed,
                 readers, config.chainLength());
         BenchWorkload.current = workload;
-        Timing bare = new Timing("warm-up bare", maxSeconds);
-        Timing pipeline = new Timing("warm-up pipeline", maxSeconds);
+        Timing bare = new Timing("warm-up bare", maxSeconds, jobConfiguration);
+        Timing pipeline = new Timing("warm-up pipeline", maxSeconds, jobConfiguration);
         long read = 0;
         do {
             bare.run(parallelism, env -> bareGraph(env, decoder));
@@ -394,7 +397,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** The variants' runs on one workload, interleaved. */
     private Measured measure(AlertingConfig config, ReadingDecoder decoder, BenchWorkload workload, BenchWorkload cold)
             throws Exception {
-        Measured m = new Measured(workload, maxSeconds, naiveMaxSeconds);
+        Measured m = new Measured(workload, maxSeconds, naiveMaxSeconds, jobConfiguration);
         for (int r = 0; r < runs; r++) {
             BenchWorkload.current = workload;
             if (!m.bare.cut) {
@@ -450,12 +453,12 @@ public final class BenchCommand implements Callable<Integer> {
         long naiveReadings;
         long naiveMatches;
 
-        Measured(BenchWorkload workload, int limitSeconds, int naiveLimitSeconds) {
+        Measured(BenchWorkload workload, int limitSeconds, int naiveLimitSeconds, Configuration jobConfiguration) {
             this.workload = workload;
-            this.bare = new Timing("bare", limitSeconds);
-            this.cold = new Timing("cold", limitSeconds);
-            this.pipeline = new Timing("pipeline", limitSeconds);
-            this.naive = new Timing("naive", naiveLimitSeconds);
+            this.bare = new Timing("bare", limitSeconds, jobConfiguration);
+            this.cold = new Timing("cold", limitSeconds, jobConfiguration);
+            this.pipeline = new Timing("pipeline", limitSeconds, jobConfiguration);
+            this.naive = new Timing("naive", naiveLimitSeconds, jobConfiguration);
         }
 
         long readings() {

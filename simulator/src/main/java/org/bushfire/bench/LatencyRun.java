@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
@@ -119,8 +120,8 @@ final class LatencyRun {
         }
     }
 
-    static Result measure(AlertingConfig config, int parallelism, int readers, Duration length, int bigFire,
-            int smallFires, long seed, PrintWriter out) throws Exception {
+    static Result measure(AlertingConfig config, Configuration jobConfiguration, int parallelism, int readers,
+            Duration length, int bigFire, int smallFires, long seed, PrintWriter out) throws Exception {
         long seconds = length.toSeconds();
         long tail = config.outOfOrderness().toSeconds() + 15;
         if (seconds < tail + 10 || smallFires < 1) {
@@ -179,7 +180,8 @@ final class LatencyRun {
         BIG_ALERTS.set(0);
         current = new Paced(readings, round, base);
         try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                    jobConfiguration);
             ReadingsSource paced = (e, decoder, watermarks) -> e.fromSource(
                     new DataGeneratorSource<>(new PacedReadings(decoder, config.threshold()), readings.length,
                             Types.POJO(SensorRecord.class)), watermarks, "paced readings").setParallelism(readers);

@@ -168,8 +168,8 @@ final class StateSize implements AutoCloseable {
         while (SINK_WATERMARKS.size() < 2 * parallelism
                 || SINK_WATERMARKS.values().stream().anyMatch(w -> w < watermark)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the watermark did not reach " + watermark + " at the alerts' and incidents' sinks "
-                        + "within " + timeout + " (sink watermarks: " + SINK_WATERMARKS + "; job "
+                throw new IllegalStateException("the watermark did not reach " + watermark + " at the alerts' and "
+                        + "incidents' sinks within " + timeout + " (sink watermarks: " + SINK_WATERMARKS + "; job "
                         + cluster.getJobStatus(job).get() + ")");
             }
             Thread.sleep(50);
@@ -367,17 +367,19 @@ final class StateSize implements AutoCloseable {
         /** Incidents' subtasks are recorded after the alerts' ones. */
         static final int INCIDENTS = 1_000;
         private final int firstSlot;
+        private final boolean countsAlerts;
 
-        private WatermarkProbe(int firstSlot) {
+        private WatermarkProbe(int firstSlot, boolean countsAlerts) {
             this.firstSlot = firstSlot;
+            this.countsAlerts = countsAlerts;
         }
 
         static WatermarkProbe<Alert> alerts() {
-            return new WatermarkProbe<>(0);
+            return new WatermarkProbe<>(0, true);
         }
 
         static WatermarkProbe<IncidentMessage> incidents() {
-            return new WatermarkProbe<>(INCIDENTS);
+            return new WatermarkProbe<>(INCIDENTS, false);
         }
 
         @Override
@@ -387,7 +389,7 @@ final class StateSize implements AutoCloseable {
             return new SinkWriter<>() {
                 @Override
                 public void write(T element, Context ctx) {
-                    if (element instanceof Alert) {
+                    if (countsAlerts) {
                         ALERTS.incrementAndGet();
                     }
                 }

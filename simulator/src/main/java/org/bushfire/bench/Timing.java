@@ -22,19 +22,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * limit", and the figure says so.
  */
 final class Timing {
-    /** The configuration of every timed job (the state backend: {@code bench --state-backend}). */
-    static volatile Configuration jobConfiguration = new Configuration();
-
     final String variant;
     final int limitSeconds;
+    /** The configuration of every run (the state backend and its memory: {@code bench --state-backend}). */
+    private final Configuration jobConfiguration;
     final List<Long> millis = new ArrayList<>();
     boolean cut;
     /** The accumulators of the last finished run (alerts, late readings, ...). */
     Map<String, Object> accumulators = Map.of();
 
-    Timing(String variant, int limitSeconds) {
+    Timing(String variant, int limitSeconds, Configuration jobConfiguration) {
         this.variant = variant;
         this.limitSeconds = limitSeconds;
+        this.jobConfiguration = jobConfiguration;
     }
 
     /** Runs the job {@code graph} builds on a fresh local MiniCluster, within the limit. False when cut. */
