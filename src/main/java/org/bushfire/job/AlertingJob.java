@@ -1,5 +1,6 @@
 package org.bushfire.job;
 
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
@@ -24,6 +25,7 @@ import org.bushfire.domain.SensorRecord;
  * readings ─ decode, per-split watermarks ─ split ─┬─ dead letters
  *                                                  ├─ late readings ──────────┐
  *                                                  └─ on-time readings ───────┴─ raw readings
+ *                                                     watermark in 100 ms steps
  *                                                       ├ keyBy network/node ─ onset (source idleness ends) ─┐ heat reports
  *                                                       ├ keyBy network ─ fire tree order: root, lineage copies ┤ fire onsets
  *                                                       ├ keyBy chain start ─ CEP infection chain              │
@@ -32,6 +34,12 @@ import org.bushfire.domain.SensorRecord;
  * </pre>
  */
 public final class AlertingJob {
+    /**
+     * How far the watermark after the split moves at least before it goes on, and how long it is held at most
+     * when the stream pauses: at most this much is added to an alert's way out (see {@link WatermarkPacing}).
+     */
+    public static final Duration WATERMARK_STEP = Duration.ofMillis(100);
+
     private final AlertingConfig config;
     private final ReadingsSource source;
     private final AlertingSinks sinks;
@@ -48,11 +56,15 @@ public final class AlertingJob {
 
         // Split and filter where the source reads (chained to it), so they see each split's watermark as it is.
         // Readings travel in their own compact form (ReadingWire): each crosses the exchange to the onsets.
-        SingleOutputStreamOperator<Reading> onTime = records.process(new SplitReadings(), ReadingWire.TYPE)
+        SingleOutputStreamOperator<Reading> split = records.process(new SplitReadings(), ReadingWire.TYPE)
                 .setParallelism(records.getParallelism()).name("split readings").uid("split-readings");
-        DataStream<Reading> late = onTime.getSideOutput(SplitReadings.LATE_READINGS);
+        // Lateness is decided there, on the source's own watermark; from here on it moves in steps, on each of
+        // the split's outputs (a side output carries every watermark too, across its own exchange).
+        DataStream<Reading> onTime = paced(split, "on-time");
+        DataStream<Reading> late = sinks.rawReadings != null || sinks.lateReadings != null
+                ? paced(split.getSideOutput(SplitReadings.LATE_READINGS), "late") : null;
         if (sinks.deadLetters != null) {
-            sinks.deadLetters.attach(onTime.getSideOutput(SplitReadings.DEAD_LETTERS));
+            sinks.deadLetters.attach(paced(split.getSideOutput(SplitReadings.DEAD_LETTERS), "dead-letters"));
         }
         if (sinks.rawReadings != null) {
             sinks.rawReadings.attach(onTime.union(late));
@@ -103,5 +115,14 @@ public final class AlertingJob {
                     .process(new FireIncidents(config)).name("fire incidents").uid("fire-incidents");
             sinks.incidents.attach(incidents);
         }
+    }
+
+    /**
+     * The stream with its watermark moving in {@link #WATERMARK_STEP}s, chained where the stream is made. Named
+     * "paced" only: the three of them chain to the source, and a task's name is cut at 80 characters.
+     */
+    private static <T> DataStream<T> paced(DataStream<T> stream, String which) {
+        return stream.transform("paced", stream.getType(), new WatermarkPacing<T>(WATERMARK_STEP.toMillis()))
+                .setParallelism(stream.getParallelism()).uid("watermark-pacing-" + which);
     }
 }

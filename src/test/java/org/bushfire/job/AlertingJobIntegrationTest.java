@@ -270,6 +270,36 @@ class AlertingJobIntegrationTest {
     }
 
     @Test
+    void readingsAMillisecondApartAreJudgedAndChainedToTheMillisecond() {
+        // A new event time with every reading, as sensors sampling on their own clocks send: after the split the
+        // watermark moves in 100 ms steps (WatermarkPacing), here over hops of 20 ms and two interleaved fires.
+        Scenario s = Scenario.create();
+        for (int ms = 0; ms < 1_500; ms++) {
+            s.cold(1_000 + ms % 50, Duration.ofMillis(ms));
+        }
+        s.chain("default", Duration.ofMillis(100), Duration.ofMillis(20), "r", "a", "b", "c", "d")  // completes at 180 ms
+                .chain("default", Duration.ofMillis(110), Duration.ofMillis(20), "s", "e", "f", "g", "h") // at 190 ms
+                .hot("x", Duration.ofMillis(181), "d")
+                .inEventTimeOrder()
+                .cold("on-time", Duration.ofMillis(499))  // exactly B behind the newest reading (1,499 ms)
+                .cold("late", Duration.ofMillis(498));    // a millisecond more
+
+        Replay replay = Replay.run(dir, s, "--out-of-orderness", "1s");
+
+        assertThat(replay.alerts).hasSize(2);
+        Set<List<String>> chains = new HashSet<>();
+        replay.alerts.forEach(a -> chains.add(Replay.chainOf(a)));
+        assertThat(chains).containsExactlyInAnyOrder(List.of("r", "a", "b", "c", "d"), List.of("s", "e", "f", "g", "h"));
+        for (var alert : replay.alerts) {
+            long completed = java.time.Instant.parse(alert.get("completedTime").asText()).toEpochMilli()
+                    - Scenario.T0.toEpochMilli();
+            assertThat(completed).isEqualTo(alert.get("fireRoot").asText().equals("r") ? 180 : 190);
+        }
+        assertThat(replay.late).hasSize(1);
+        assertThat(replay.late.get(0).get("node").asText()).isEqualTo("late");
+    }
+
+    @Test
     void aLargerBoundAcceptsTheSameReading() {
         Replay replay = Replay.run(dir, Scenario.create()
                 .chain("default", minutes(1), minutes(1), 1, 2, 3, 4)

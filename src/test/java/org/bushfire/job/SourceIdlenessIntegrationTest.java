@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
@@ -123,8 +124,8 @@ class SourceIdlenessIntegrationTest {
 
     /**
      * Shaped like the Kinesis source: unbounded, no watermarks of its own, timestamps and watermarks assigned
-     * per subtask right after it. Subtask 0 never emits; subtask 1 stays silent, delivers a burst, stays
-     * silent again, delivers the next burst, and then stays open.
+     * per subtask right after it. Subtask 0 never emits; subtask 1 (the last) stays silent, delivers a burst,
+     * stays silent again, delivers the next burst, and then stays open.
      */
     static final class BurstsAfterSilence implements ReadingsSource {
         private final Duration silence;
@@ -163,7 +164,8 @@ class SourceIdlenessIntegrationTest {
 
         @Override
         public void run(SourceContext<SensorRecord> ctx) throws Exception {
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 1) {
+            TaskInfo task = getRuntimeContext().getTaskInfo();
+            if (task.getIndexOfThisSubtask() == task.getNumberOfParallelSubtasks() - 1) {
                 int line = 0;
                 for (List<String> burst : bursts) {
                     Thread.sleep(silenceMillis);

@@ -148,6 +148,15 @@ public final class BenchCommand implements Callable<Integer> {
             + "was cut (by default they are reported as not run).")
     boolean keepGoing;
 
+    @Option(names = "--batches", defaultValue = "network", paramLabel = "network|sensor|aligned",
+            description = "When in its round a reading is stamped: network, each network's batch at its own moment of "
+                    + "the round, as gateways send; sensor, each sensor at its own moment (a new watermark with nearly "
+                    + "every reading; a sensor may then report before its infector, so expected alerts are not known); "
+                    + "aligned, all at the round's start (one event time a round). The latency run takes network for "
+                    + "sensor (default: ${DEFAULT-VALUE}).")
+    String batches;
+    private BenchWorkload.Batches stamped;
+
     @Option(names = "--raw-readings", description = "Cold and pipeline also write every raw reading, as the "
             + "indexing job (index) does, to a discarding sink (default: the alerting job as run builds it).")
     boolean rawReadings;
@@ -249,16 +258,27 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--managed-memory must be a size such as 1372m or 2g, was " + managedMemory);
         }
+        if (!List.of("network", "sensor", "aligned").contains(batches)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--batches must be network, sensor or aligned, was " + batches);
+        }
+        stamped = BenchWorkload.Batches.valueOf(batches.toUpperCase(Locale.ROOT));
         if (readers < 1 || readers > parallelism) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--readers must be between 1 and --parallelism (" + parallelism + "), was " + readers);
         }
         out.printf(Locale.ROOT, "bench: parallelism %d, %d reader(s), %d cores, %d runs per variant (median, min–max), "
-                + "net job runtime; limits %d s, naive %d s; state backend %s%s; pipeline: the graph run builds%s%n",
+                + "net job runtime; limits %d s, naive %d s; state backend %s%s; pipeline: the graph run builds%s; "
+                + "%s%n",
                 parallelism, readers,
                 runtime.availableProcessors(), runs, maxSeconds, naiveMaxSeconds, stateBackend,
                 stateBackend.equals("rocksdb") ? " (managed memory " + managedMemory + ")" : "",
-                rawReadings ? ", with the raw readings index adds" : "");
+                rawReadings ? ", with the raw readings index adds" : "",
+                switch (stamped) {
+                    case ALIGNED -> "every reading at the start of its round";
+                    case NETWORK -> "each network's batch at its own moment of the round";
+                    case SENSOR -> "each sensor's reading at its own moment of the round";
+                });
 
         List<Map<String, Object>> results = new ArrayList<>();
         List<Fire> fireSizes = new ArrayList<>();
@@ -275,7 +295,7 @@ public final class BenchCommand implements Callable<Integer> {
                 continue;
             }
             long generating = System.nanoTime();
-            BenchWorkload workload = BenchWorkload.generate(s, seed, readers, config.chainLength());
+            BenchWorkload workload = BenchWorkload.generate(s, seed, readers, config.chainLength(), stamped);
             BenchWorkload cold = workload.coldTwin();
             out.printf(Locale.ROOT, "%-12s %s: %,d readings (%d rounds, %.1f MB JSON), %d fires, %,d burning sensors; "
                             + "generated in %.1f s%n", s.name(), s.description(), workload.readings.length,
@@ -306,6 +326,7 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("state_backend", stateBackend);
         result.put("managed_memory", managedMemory);
         result.put("pipeline", rawReadings ? "run + raw readings" : "run");
+        result.put("batches", batches);
         result.put("cores", runtime.availableProcessors());
         result.put("runs", runs);
         result.put("seed", seed);
@@ -316,14 +337,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (elasticsearch != null) {
             if (forElasticsearch == null) {
                 forElasticsearch = BenchWorkload.generate(Workloads.standard(sensors, rounds, fires, config.threshold()),
-                        seed, readers, config.chainLength());
+                        seed, readers, config.chainLength(), stamped);
             }
             result.put("elasticsearch", elasticsearch(out, decoder, config, forElasticsearch));
         }
         if (latencySeconds > 0) {
             LatencyRun.Result latency = LatencyRun.measure(config.withOutOfOrderness(latencyBound), jobConfiguration,
                     parallelism, readers, Duration.ofSeconds(latencySeconds), latencyBigFire, latencySmallFires, seed,
-                    out);
+                    stamped == BenchWorkload.Batches.ALIGNED, out);
             result.put("latency", latency.toJson());
         }
         System.gc();
@@ -377,7 +398,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         BenchWorkload workload = BenchWorkload.generate(Workloads.fire(10_000, background, config.threshold()), seed,
-                readers, config.chainLength());
+                readers, config.chainLength(), stamped);
         BenchWorkload.current = workload;
         Timing bare = new Timing("warm-up bare", maxSeconds, jobConfiguration);
         Timing pipeline = new Timing("warm-up pipeline", maxSeconds, jobConfiguration);
@@ -483,9 +504,10 @@ public final class BenchCommand implements Callable<Integer> {
             long late = Timing.count(pipeline.accumulators, JobMetrics.LATE)
                     + Timing.count(pipeline.accumulators, JobMetrics.LATE_HOT);
             boolean finished = !pipeline.millis.isEmpty();
-            out.printf(Locale.ROOT, "  pipeline  %-44s %s readings/s, %s alerts (%d expected), %s late%n",
+            out.printf(Locale.ROOT, "  pipeline  %-44s %s readings/s, %s alerts (%s), %s late%n",
                     pipeline.describe(), rate(pipeline, n), finished ? Long.toString(alerts) : "?",
-                    workload.expectedAlerts, finished ? Long.toString(late) : "?");
+                    workload.expectedAlerts < 0 ? "expected: not known" : workload.expectedAlerts + " expected",
+                    finished ? Long.toString(late) : "?");
             if (naive.millis.isEmpty() && !naive.cut) {
                 out.printf("  naive     not run%n");
             } else {

@@ -3,17 +3,25 @@ package org.bushfire.bench;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bushfire.domain.ContractJson;
 import org.bushfire.simulator.FireSpread;
 import org.bushfire.simulator.GeneratedScenario;
+import org.bushfire.simulator.Mesh;
 
 /**
  * One benchmark workload: the readings a generated run of the simulator produces — its meshes, its fires and
  * sensor temperatures ({@link GeneratedScenario}, the one model of fire spread in the codebase) — kept as
  * pre-serialized JSON bytes in the job's contract form, as they come out of Kinesis.
  *
- * <p>Every sensor reports once a round. The readings are laid out in {@code partitions} contiguous blocks,
+ * <p>Every sensor reports once a round, at the moment its {@link Batches} says: by default in its network's
+ * batch, each network's gateway sending at its own moment of the round, so a round's readings carry as many event
+ * times as there are networks and the watermark moves as often as it would live. A network's readings of a round
+ * share one event time then, as they do aligned, so its onsets, hops and alerts are the model's. The readings
+ * are laid out in {@code partitions} contiguous blocks,
  * dealt round-robin from the run's event-time order, so each block is in event-time order and the blocks are as
  * large as Flink's sequence splits cut them (the first {@code total % partitions} one reading larger): each
  * source subtask reads one ordered block, like a shard.
@@ -31,12 +39,30 @@ public final class BenchWorkload {
      */
     record Spec(String name, String description, GeneratedScenario.Settings settings, Duration interval, int rounds) {}
 
+    /** When in its round a sensor's reading is stamped. */
+    enum Batches {
+        /** Every reading at the round's start: one event time a round (the figures in docs/performance.md before "Watermark pacing"). */
+        ALIGNED,
+        /** Each network's batch at its own moment: network i of n at i/n of the round, in mesh order. */
+        NETWORK,
+        /**
+         * Each sensor at its own moment: sensor i of n at i/n of the round, as sensors sampling on their own
+         * clocks — a new event time, so a new watermark, with nearly every reading. A sensor may then report hot
+         * before the neighbour that infected it (the contract makes it a root), so the model no longer says how
+         * many fires alert: the expected alerts are not known.
+         */
+        SENSOR
+    }
+
     final Spec spec;
     final byte[][] readings;
     final int sensors;
     final int networks;
     final int rounds;
-    /** Fires that started, sensors they burnt, and fires deep enough for a chain of N (one alert each). */
+    /**
+     * Fires that started, sensors they burnt, and fires deep enough for a chain of N (one alert each; -1: not
+     * known, see {@link Batches#SENSOR}).
+     */
     final int fires;
     final int burning;
     final int expectedAlerts;
@@ -44,9 +70,12 @@ public final class BenchWorkload {
     final long seed;
     final int partitions;
     final int chainLength;
+    final Batches batches;
+    /** The latest moment of a round a reading is stamped at (0 when aligned). */
+    final long lastBatchMillis;
 
     private BenchWorkload(Spec spec, byte[][] readings, int rounds, int fires, int burning, int expectedAlerts,
-            long startMillis, long seed, int partitions, int chainLength) {
+            long startMillis, long seed, int partitions, int chainLength, Batches batches, long lastBatchMillis) {
         this.spec = spec;
         this.readings = readings;
         this.sensors = spec.settings().layout().sensors();
@@ -59,20 +88,31 @@ public final class BenchWorkload {
         this.seed = seed;
         this.partitions = partitions;
         this.chainLength = chainLength;
+        this.batches = batches;
+        this.lastBatchMillis = lastBatchMillis;
     }
 
     /** The workload's readings, ending a round before now (no reading is from the future). */
     static BenchWorkload generate(Spec spec, long seed, int partitions, int chainLength) {
-        return generate(spec, seed, partitions, chainLength, System.currentTimeMillis());
+        return generate(spec, seed, partitions, chainLength, Batches.NETWORK);
+    }
+
+    /** The same, each reading stamped in its round as {@code batches} says. */
+    static BenchWorkload generate(Spec spec, long seed, int partitions, int chainLength, Batches batches) {
+        return generate(spec, seed, partitions, chainLength, System.currentTimeMillis(), batches);
     }
 
     /** The same, ending a round before {@code now}: the same seed and now give the same readings. */
     static BenchWorkload generate(Spec spec, long seed, int partitions, int chainLength, long now) {
+        return generate(spec, seed, partitions, chainLength, now, Batches.NETWORK);
+    }
+
+    static BenchWorkload generate(Spec spec, long seed, int partitions, int chainLength, long now, Batches batches) {
         long interval = spec.interval().toMillis();
         int rounds = spec.rounds() > 0 ? spec.rounds()
                 : GeneratedScenario.roundsUntilDone(spec.settings(), seed, interval);
         long start = (now / interval - rounds - 1) * interval;
-        return generate(spec, spec.settings(), seed, partitions, chainLength, rounds, start);
+        return generate(spec, spec.settings(), seed, partitions, chainLength, rounds, start, batches);
     }
 
     /** The same sensors, rounds and noise, without any fire. */
@@ -80,18 +120,25 @@ public final class BenchWorkload {
         GeneratedScenario.Settings s = spec.settings();
         GeneratedScenario.Settings cold = new GeneratedScenario.Settings(s.layout(), s.spread(), s.climate(),
                 s.threshold(), 0, List.of(), s.igniteWithin(), s.branching());
-        return generate(spec, cold, seed, partitions, chainLength, rounds, startMillis);
+        return generate(spec, cold, seed, partitions, chainLength, rounds, startMillis, batches);
     }
 
     private static BenchWorkload generate(Spec spec, GeneratedScenario.Settings settings, long seed, int partitions,
-            int chainLength, int rounds, long start) {
+            int chainLength, int rounds, long start, Batches batches) {
         long interval = spec.interval().toMillis();
         GeneratedScenario scenario = GeneratedScenario.create(settings, seed, start, rounds * interval);
+        Map<String, Long> batchAt = batchMoments(scenario.mesh().networks(), interval, batches == Batches.ALIGNED);
+        int sensors = settings.layout().sensors();
+        long[] inRound = new long[1];
         List<byte[]> ordered = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8,
                 (long) settings.layout().sensors() * rounds));
         for (int k = 0; k < rounds; k++) {
-            scenario.round(k, start + k * interval, r -> ordered.add(
-                    ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS).getBytes(StandardCharsets.UTF_8)));
+            // Networks and their sensors come in mesh order, so each round's readings are in the order of their moments.
+            inRound[0] = 0;
+            scenario.round(k, start + k * interval, r -> {
+                r.eventTimestamp += batches == Batches.SENSOR ? inRound[0]++ * interval / sensors : batchAt.get(r.network);
+                ordered.add(ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS).getBytes(StandardCharsets.UTF_8));
+            });
         }
         byte[][] readings = new byte[ordered.size()][];
         int i = 0;
@@ -102,7 +149,20 @@ public final class BenchWorkload {
         }
         FireSpread spread = scenario.spread();
         return new BenchWorkload(spec, readings, rounds, spread.fires(), spread.order().size(),
-                deepEnough(spread, chainLength), start, seed, partitions, chainLength);
+                batches == Batches.SENSOR ? -1 : deepEnough(spread, chainLength), start, seed, partitions, chainLength,
+                batches, batches == Batches.SENSOR ? (sensors - 1L) * interval / sensors : Collections.max(batchAt.values()));
+    }
+
+    /**
+     * When in a round each network sends its batch: network i of n at i/n of the round, in mesh order; all at
+     * its start when {@code aligned}.
+     */
+    static Map<String, Long> batchMoments(List<Mesh.Network> networks, long roundMillis, boolean aligned) {
+        Map<String, Long> at = new HashMap<>();
+        for (int i = 0; i < networks.size(); i++) {
+            at.put(networks.get(i).name(), aligned ? 0L : i * roundMillis / networks.size());
+        }
+        return at;
     }
 
     /** Fires with a sensor N − 1 hops from their root: each of them has a chain of N, so one alert. */
@@ -124,9 +184,9 @@ public final class BenchWorkload {
         return spec.name();
     }
 
-    /** The event time of the last round's readings: the watermark that passes every reading of the workload. */
+    /** The event time of the last reading (the last round's last batch): a watermark there passes every reading. */
     long lastRoundMillis() {
-        return startMillis + (rounds - 1L) * spec.interval().toMillis();
+        return startMillis + (rounds - 1L) * spec.interval().toMillis() + lastBatchMillis;
     }
 
     long totalBytes() {

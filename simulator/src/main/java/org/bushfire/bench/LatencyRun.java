@@ -44,8 +44,9 @@ import org.bushfire.simulator.Mesh;
  * the start (hops of 0.2–4 s, so it spreads during the run), and {@code small-*} networks of 20 sensors, each with
  * a small fire (a path of six sensors) lit at a random moment of the run.
  *
- * <p>Readings are made ahead, then each source subtask sends a round's readings when the wall clock reaches it,
- * stamped with that wall time; a source held back by backpressure sends late, and the lag is reported. An alert's
+ * <p>Readings are made ahead, then each source subtask sends a network's batch of a round when the wall clock
+ * reaches it — each network at its own moment of the second, as gateways send ({@link BenchWorkload}), unless
+ * {@code --aligned-batches} — stamped with that wall time; a source held back by backpressure sends late, and the lag is reported. An alert's
  * latency runs from the wall time its completing reading (the onset of the chain's last sensor) entered the job
  * to the wall time the alert reaches the sink. Only small fires' alerts count; the target is B + 2 s.
  *
@@ -106,22 +107,26 @@ final class LatencyRun {
         }
     }
 
-    /** The readings of a paced run, laid out in one ordered block per source subtask, with each one's round. */
+    /**
+     * The readings of a paced run, laid out in one ordered block per source subtask, with when each one is due
+     * (its batch's moment after the run's start).
+     */
     static final class Paced {
         final byte[][] readings;
-        final int[] round;
+        final long[] dueAfter;
         final long baseMillis;
         volatile long wallStart;
 
-        Paced(byte[][] readings, int[] round, long baseMillis) {
+        Paced(byte[][] readings, long[] dueAfter, long baseMillis) {
             this.readings = readings;
-            this.round = round;
+            this.dueAfter = dueAfter;
             this.baseMillis = baseMillis;
         }
     }
 
     static Result measure(AlertingConfig config, Configuration jobConfiguration, int parallelism, int readers,
-            Duration length, int bigFire, int smallFires, long seed, PrintWriter out) throws Exception {
+            Duration length, int bigFire, int smallFires, long seed, boolean alignedBatches, PrintWriter out)
+            throws Exception {
         long seconds = length.toSeconds();
         long tail = config.outOfOrderness().toSeconds() + 15;
         if (seconds < tail + 10 || smallFires < 1) {
@@ -144,25 +149,29 @@ final class LatencyRun {
                 climate, config.threshold(), smallFires, List.of(), Duration.ofSeconds(seconds - tail),
                 new FireSpread.Branching(1, 1, 500, 2000, 6)), seed, base, rounds * ROUND_MILLIS));
 
+        // Each network's batch at its own moment of the second, as gateways send (BenchWorkload), unless aligned.
+        List<Mesh.Network> networks = new ArrayList<>();
+        runs.forEach(run -> networks.addAll(run.mesh().networks()));
+        Map<String, Long> batchAt = BenchWorkload.batchMoments(networks, ROUND_MILLIS, alignedBatches);
         List<byte[]> ordered = new ArrayList<>();
-        List<Integer> roundOf = new ArrayList<>();
+        List<Long> dueOf = new ArrayList<>();
         for (int k = 0; k < rounds; k++) {
-            int round = k;
             for (GeneratedScenario run : runs) {
                 run.round(k, base + k * ROUND_MILLIS, r -> {
+                    r.eventTimestamp += batchAt.get(r.network);
                     ordered.add(ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS)
                             .getBytes(StandardCharsets.UTF_8));
-                    roundOf.add(round);
+                    dueOf.add(r.eventTimestamp - base);
                 });
             }
         }
         byte[][] readings = new byte[ordered.size()][];
-        int[] round = new int[ordered.size()];
+        long[] dueAfter = new long[ordered.size()];
         int i = 0;
         for (int p = 0; p < readers; p++) {
             for (int j = p; j < ordered.size(); j += readers) {
                 readings[i] = ordered.get(j);
-                round[i++] = roundOf.get(j);
+                dueAfter[i++] = dueOf.get(j);
             }
         }
         int bigBurning = bigFire > 0 ? runs.get(0).spread().order().size() : 0;
@@ -178,7 +187,7 @@ final class LatencyRun {
         LATENCIES.clear();
         MAX_SOURCE_LAG.set(0);
         BIG_ALERTS.set(0);
-        current = new Paced(readings, round, base);
+        current = new Paced(readings, dueAfter, base);
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
                     jobConfiguration);
@@ -243,7 +252,7 @@ final class LatencyRun {
             while (paced.wallStart == 0) {
                 Thread.sleep(10);
             }
-            long due = paced.wallStart + paced.round[i] * ROUND_MILLIS;
+            long due = paced.wallStart + paced.dueAfter[i];
             long now = System.currentTimeMillis();
             if (now < due) {
                 Thread.sleep(due - now);

@@ -8,8 +8,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -220,6 +222,69 @@ class BenchCommandTest {
         cli.setOut(new PrintWriter(new StringWriter()));
         assertThat(cli.execute("--state-backend", "rocksdb", "--managed-memory", "plenty")).isNotZero();
         assertThat(err.toString()).contains("--managed-memory must be a size such as 1372m or 2g, was plenty");
+    }
+
+    @Test
+    void eachNetworkSendsItsRoundAtItsOwnMomentAlignedAllAtTheRoundsStartAndSensorModeEachReadingAtItsOwn() {
+        long now = 1_733_000_000_000L;
+        BenchWorkload network = BenchWorkload.generate(Workloads.networks(30, T), 3, 2, 5, now,
+                BenchWorkload.Batches.NETWORK);
+        BenchWorkload aligned = BenchWorkload.generate(Workloads.networks(30, T), 3, 2, 5, now,
+                BenchWorkload.Batches.ALIGNED);
+        BenchWorkload sensor = BenchWorkload.generate(Workloads.networks(30, T), 3, 2, 5, now,
+                BenchWorkload.Batches.SENSOR);
+        long round = 60_000;
+
+        // Aligned: one event time a round. Network: one per network and round, each network at its own moment.
+        Map<Long, Set<Long>> alignedTimes = new HashMap<>();
+        Map<String, Set<Long>> offsetsOfNetwork = new HashMap<>();
+        Set<Long> networkTimes = new HashSet<>();
+        for (int i = 0; i < network.readings.length; i++) {
+            JsonNode n = read(network.readings[i]);
+            JsonNode a = read(aligned.readings[i]);
+            assertThat(n.get("node")).isEqualTo(a.get("node"));
+            long start = a.get("eventTimestamp").asLong();
+            alignedTimes.computeIfAbsent((start - aligned.startMillis) / round, k -> new HashSet<>()).add(start);
+            long offset = n.get("eventTimestamp").asLong() - start;
+            assertThat(offset).isBetween(0L, round - 1);
+            offsetsOfNetwork.computeIfAbsent(n.get("network").asText(), k -> new HashSet<>()).add(offset);
+            networkTimes.add(n.get("eventTimestamp").asLong());
+        }
+        assertThat(alignedTimes).hasSize(aligned.rounds).allSatisfy((k, times) -> assertThat(times).hasSize(1));
+        assertThat(offsetsOfNetwork).hasSize(30).allSatisfy((net, offsets) -> assertThat(offsets).hasSize(1));
+        assertThat(offsetsOfNetwork.values().stream().map(o -> o.iterator().next()).distinct()).hasSize(30);
+        assertThat(networkTimes).hasSize(30 * network.rounds);
+        // A network's readings move together, so its onsets and hops, and the alerts the model expects, stay.
+        assertThat(network.expectedAlerts).isEqualTo(aligned.expectedAlerts).isPositive();
+
+        Set<Long> sensorTimes = new HashSet<>();
+        for (byte[] r : sensor.readings) {
+            sensorTimes.add(read(r).get("eventTimestamp").asLong());
+        }
+        assertThat(sensorTimes).hasSize(sensor.readings.length);
+        assertThat(sensor.expectedAlerts).as("not known: a sensor may report before its infector").isEqualTo(-1);
+
+        for (BenchWorkload w : List.of(network, aligned, sensor)) {
+            for (int p = 0; p < 2; p++) {
+                long previous = Long.MIN_VALUE;
+                for (byte[] r : w.block(p)) {
+                    long t = read(r).get("eventTimestamp").asLong();
+                    assertThat(t).as(w.batches + " block " + p + " in event-time order").isGreaterThanOrEqualTo(previous);
+                    previous = t;
+                }
+                assertThat(previous).isLessThanOrEqualTo(w.lastRoundMillis());
+            }
+        }
+    }
+
+    @Test
+    void aBatchModeThatDoesNotExistIsRefusedNamingTheChoices() {
+        CommandLine cli = new CommandLine(new BenchCommand());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cli.execute("--batches", "hourly")).isNotZero();
+        assertThat(err.toString()).contains("--batches must be network, sensor or aligned, was hourly");
     }
 
     private static JsonNode read(byte[] bytes) {
