@@ -3,7 +3,6 @@ package org.bushfire.bench;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class BenchWorkload {
 
     /** When in its round a sensor's reading is stamped. */
     enum Batches {
-        /** Every reading at the round's start: one event time a round (the figures in docs/performance.md before "Watermark pacing"). */
+        /** Every reading at the round's start: one event time a round (the figures in docs/performance.md before "the watermark after the split"). */
         ALIGNED,
         /** Each network's batch at its own moment: network i of n at i/n of the round, in mesh order. */
         NETWORK,
@@ -130,13 +129,16 @@ public final class BenchWorkload {
         Map<String, Long> batchAt = batchMoments(scenario.mesh().networks(), interval, batches == Batches.ALIGNED);
         int sensors = settings.layout().sensors();
         long[] inRound = new long[1];
+        long[] latest = new long[1]; // the latest moment of a round any reading was stamped at
         List<byte[]> ordered = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8,
                 (long) settings.layout().sensors() * rounds));
         for (int k = 0; k < rounds; k++) {
             // Networks and their sensors come in mesh order, so each round's readings are in the order of their moments.
             inRound[0] = 0;
             scenario.round(k, start + k * interval, r -> {
-                r.eventTimestamp += batches == Batches.SENSOR ? inRound[0]++ * interval / sensors : batchAt.get(r.network);
+                long moment = batches == Batches.SENSOR ? inRound[0]++ * interval / sensors : batchAt.get(r.network);
+                latest[0] = Math.max(latest[0], moment);
+                r.eventTimestamp += moment;
                 ordered.add(ContractJson.reading(r, ContractJson.TimeFormat.EPOCH_MILLIS).getBytes(StandardCharsets.UTF_8));
             });
         }
@@ -150,7 +152,7 @@ public final class BenchWorkload {
         FireSpread spread = scenario.spread();
         return new BenchWorkload(spec, readings, rounds, spread.fires(), spread.order().size(),
                 batches == Batches.SENSOR ? -1 : deepEnough(spread, chainLength), start, seed, partitions, chainLength,
-                batches, batches == Batches.SENSOR ? (sensors - 1L) * interval / sensors : Collections.max(batchAt.values()));
+                batches, latest[0]);
     }
 
     /**

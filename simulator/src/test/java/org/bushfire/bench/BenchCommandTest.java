@@ -216,12 +216,8 @@ class BenchCommandTest {
 
     @Test
     void aManagedMemoryThatIsNoSizeIsRefusedSayingWhatToWrite() {
-        CommandLine cli = new CommandLine(new BenchCommand());
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        cli.setOut(new PrintWriter(new StringWriter()));
-        assertThat(cli.execute("--state-backend", "rocksdb", "--managed-memory", "plenty")).isNotZero();
-        assertThat(err.toString()).contains("--managed-memory must be a size such as 1372m or 2g, was plenty");
+        assertThat(refused("--state-backend", "rocksdb", "--managed-memory", "plenty"))
+                .contains("--managed-memory must be a size such as 1372m or 2g, was plenty");
     }
 
     @Test
@@ -279,12 +275,17 @@ class BenchCommandTest {
 
     @Test
     void aBatchModeThatDoesNotExistIsRefusedNamingTheChoices() {
+        assertThat(refused("--batches", "hourly")).contains("--batches must be network, sensor or aligned, was hourly");
+    }
+
+    /** What the command says on stderr when it refuses {@code args} (it must refuse them). */
+    private static String refused(String... args) {
         CommandLine cli = new CommandLine(new BenchCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
-        assertThat(cli.execute("--batches", "hourly")).isNotZero();
-        assertThat(err.toString()).contains("--batches must be network, sensor or aligned, was hourly");
+        assertThat(cli.execute(args)).as("exit code of bench " + String.join(" ", args)).isNotZero();
+        return err.toString();
     }
 
     private static JsonNode read(byte[] bytes) {
