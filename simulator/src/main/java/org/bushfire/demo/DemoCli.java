@@ -413,13 +413,36 @@ public final class DemoCli implements Callable<Integer> {
         }
     }
 
+    /** Free ports are looked for here, below the ranges systems give outgoing connections (Linux from 32768). */
+    private static final int FREE_PORTS_FROM = 20_000;
+    private static final int FREE_PORTS_TO = 32_767;
+
+    /**
+     * The preferred port when it is free (0: no preference), else a free one between 20000 and 32767. A job binds
+     * it seconds later, in its own process; a port the system picked (bind to 0) lies in the range it also hands
+     * to outgoing connections, and one of those can take it meanwhile — a demo test lost its web UI port 35981 so
+     * ("Could not start rest endpoint"). Ports outside that range are only ever taken on purpose.
+     */
     private static int freePort(int preferred) throws IOException {
-        try (ServerSocket socket = new ServerSocket(preferred, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException busy) {
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
+        if (preferred > 0 && bindable(preferred)) {
+            return preferred;
+        }
+        int band = FREE_PORTS_TO - FREE_PORTS_FROM + 1;
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(band);
+        for (int i = 0; i < band; i++) {
+            int port = FREE_PORTS_FROM + (start + i) % band;
+            if (bindable(port)) {
+                return port;
             }
+        }
+        throw new IOException("no free port on 127.0.0.1 from " + FREE_PORTS_FROM + " to " + FREE_PORTS_TO);
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException busy) {
+            return false;
         }
     }
 
